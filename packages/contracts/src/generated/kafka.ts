@@ -1,0 +1,65 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type {
+  Timestamp as _google_protobuf_Timestamp,
+  Timestamp__Output as _google_protobuf_Timestamp__Output,
+} from './google/protobuf/Timestamp.js';
+import type {
+  Product as _kafkaMessages_Product,
+  Product__Output as _kafkaMessages_Product__Output,
+} from './kafkaMessages/Product.js';
+import type {
+  ProductCreate as _kafkaMessages_ProductCreate,
+  ProductCreate__Output as _kafkaMessages_ProductCreate__Output,
+} from './kafkaMessages/ProductCreate.js';
+import type {
+  ProductCreated as _kafkaMessages_ProductCreated,
+  ProductCreated__Output as _kafkaMessages_ProductCreated__Output,
+} from './kafkaMessages/ProductCreated.js';
+import type {
+  ProductDelete as _kafkaMessages_ProductDelete,
+  ProductDelete__Output as _kafkaMessages_ProductDelete__Output,
+} from './kafkaMessages/ProductDelete.js';
+import type {
+  ProductDeleted as _kafkaMessages_ProductDeleted,
+  ProductDeleted__Output as _kafkaMessages_ProductDeleted__Output,
+} from './kafkaMessages/ProductDeleted.js';
+import type {
+  ProductUpdate as _kafkaMessages_ProductUpdate,
+  ProductUpdate__Output as _kafkaMessages_ProductUpdate__Output,
+} from './kafkaMessages/ProductUpdate.js';
+import type {
+  ProductUpdated as _kafkaMessages_ProductUpdated,
+  ProductUpdated__Output as _kafkaMessages_ProductUpdated__Output,
+} from './kafkaMessages/ProductUpdated.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new (...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>;
+    };
+  };
+  kafkaMessages: {
+    Product: MessageTypeDefinition<_kafkaMessages_Product, _kafkaMessages_Product__Output>;
+    ProductCreate: MessageTypeDefinition<_kafkaMessages_ProductCreate, _kafkaMessages_ProductCreate__Output>;
+    ProductCreated: MessageTypeDefinition<
+      _kafkaMessages_ProductCreated,
+      _kafkaMessages_ProductCreated__Output
+    >;
+    ProductDelete: MessageTypeDefinition<_kafkaMessages_ProductDelete, _kafkaMessages_ProductDelete__Output>;
+    ProductDeleted: MessageTypeDefinition<
+      _kafkaMessages_ProductDeleted,
+      _kafkaMessages_ProductDeleted__Output
+    >;
+    ProductUpdate: MessageTypeDefinition<_kafkaMessages_ProductUpdate, _kafkaMessages_ProductUpdate__Output>;
+    ProductUpdated: MessageTypeDefinition<
+      _kafkaMessages_ProductUpdated,
+      _kafkaMessages_ProductUpdated__Output
+    >;
+  };
+}

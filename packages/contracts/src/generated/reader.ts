@@ -1,0 +1,107 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type {
+  Timestamp as _google_protobuf_Timestamp,
+  Timestamp__Output as _google_protobuf_Timestamp__Output,
+} from './google/protobuf/Timestamp.js';
+import type {
+  CreateProductReq as _readerService_CreateProductReq,
+  CreateProductReq__Output as _readerService_CreateProductReq__Output,
+} from './readerService/CreateProductReq.js';
+import type {
+  CreateProductRes as _readerService_CreateProductRes,
+  CreateProductRes__Output as _readerService_CreateProductRes__Output,
+} from './readerService/CreateProductRes.js';
+import type {
+  DeleteProductByIdReq as _readerService_DeleteProductByIdReq,
+  DeleteProductByIdReq__Output as _readerService_DeleteProductByIdReq__Output,
+} from './readerService/DeleteProductByIdReq.js';
+import type {
+  DeleteProductByIdRes as _readerService_DeleteProductByIdRes,
+  DeleteProductByIdRes__Output as _readerService_DeleteProductByIdRes__Output,
+} from './readerService/DeleteProductByIdRes.js';
+import type {
+  GetProductByIdReq as _readerService_GetProductByIdReq,
+  GetProductByIdReq__Output as _readerService_GetProductByIdReq__Output,
+} from './readerService/GetProductByIdReq.js';
+import type {
+  GetProductByIdRes as _readerService_GetProductByIdRes,
+  GetProductByIdRes__Output as _readerService_GetProductByIdRes__Output,
+} from './readerService/GetProductByIdRes.js';
+import type {
+  Product as _readerService_Product,
+  Product__Output as _readerService_Product__Output,
+} from './readerService/Product.js';
+import type {
+  SearchReq as _readerService_SearchReq,
+  SearchReq__Output as _readerService_SearchReq__Output,
+} from './readerService/SearchReq.js';
+import type {
+  SearchRes as _readerService_SearchRes,
+  SearchRes__Output as _readerService_SearchRes__Output,
+} from './readerService/SearchRes.js';
+import type {
+  UpdateProductReq as _readerService_UpdateProductReq,
+  UpdateProductReq__Output as _readerService_UpdateProductReq__Output,
+} from './readerService/UpdateProductReq.js';
+import type {
+  UpdateProductRes as _readerService_UpdateProductRes,
+  UpdateProductRes__Output as _readerService_UpdateProductRes__Output,
+} from './readerService/UpdateProductRes.js';
+import type {
+  readerServiceClient as _readerService_readerServiceClient,
+  readerServiceDefinition as _readerService_readerServiceDefinition,
+} from './readerService/readerService.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new (...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>;
+    };
+  };
+  readerService: {
+    CreateProductReq: MessageTypeDefinition<
+      _readerService_CreateProductReq,
+      _readerService_CreateProductReq__Output
+    >;
+    CreateProductRes: MessageTypeDefinition<
+      _readerService_CreateProductRes,
+      _readerService_CreateProductRes__Output
+    >;
+    DeleteProductByIdReq: MessageTypeDefinition<
+      _readerService_DeleteProductByIdReq,
+      _readerService_DeleteProductByIdReq__Output
+    >;
+    DeleteProductByIdRes: MessageTypeDefinition<
+      _readerService_DeleteProductByIdRes,
+      _readerService_DeleteProductByIdRes__Output
+    >;
+    GetProductByIdReq: MessageTypeDefinition<
+      _readerService_GetProductByIdReq,
+      _readerService_GetProductByIdReq__Output
+    >;
+    GetProductByIdRes: MessageTypeDefinition<
+      _readerService_GetProductByIdRes,
+      _readerService_GetProductByIdRes__Output
+    >;
+    Product: MessageTypeDefinition<_readerService_Product, _readerService_Product__Output>;
+    SearchReq: MessageTypeDefinition<_readerService_SearchReq, _readerService_SearchReq__Output>;
+    SearchRes: MessageTypeDefinition<_readerService_SearchRes, _readerService_SearchRes__Output>;
+    UpdateProductReq: MessageTypeDefinition<
+      _readerService_UpdateProductReq,
+      _readerService_UpdateProductReq__Output
+    >;
+    UpdateProductRes: MessageTypeDefinition<
+      _readerService_UpdateProductRes,
+      _readerService_UpdateProductRes__Output
+    >;
+    readerService: SubtypeConstructor<typeof grpc.Client, _readerService_readerServiceClient> & {
+      service: _readerService_readerServiceDefinition;
+    };
+  };
+}

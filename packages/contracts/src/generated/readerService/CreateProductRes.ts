@@ -1,0 +1,9 @@
+// Original file: proto/reader.proto
+
+export interface CreateProductRes {
+  ProductID?: string;
+}
+
+export interface CreateProductRes__Output {
+  ProductID: string;
+}

@@ -1,0 +1,9 @@
+// Original file: proto/reader.proto
+
+export interface DeleteProductByIdReq {
+  ProductID?: string;
+}
+
+export interface DeleteProductByIdReq__Output {
+  ProductID: string;
+}

@@ -1,0 +1,5 @@
+// Original file: proto/reader.proto
+
+export interface DeleteProductByIdRes {}
+
+export interface DeleteProductByIdRes__Output {}

@@ -1,0 +1,9 @@
+// Original file: proto/reader.proto
+
+export interface GetProductByIdReq {
+  ProductID?: string;
+}
+
+export interface GetProductByIdReq__Output {
+  ProductID: string;
+}

@@ -1,0 +1,25 @@
+// Original file: proto/reader.proto
+
+import type {
+  Product as _readerService_Product,
+  Product__Output as _readerService_Product__Output,
+} from '../readerService/Product.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface SearchRes {
+  TotalCount?: number | string | Long;
+  TotalPages?: number | string | Long;
+  Page?: number | string | Long;
+  Size?: number | string | Long;
+  HasMore?: boolean;
+  Products?: _readerService_Product[];
+}
+
+export interface SearchRes__Output {
+  TotalCount: number;
+  TotalPages: number;
+  Page: number;
+  Size: number;
+  HasMore: boolean;
+  Products: _readerService_Product__Output[];
+}

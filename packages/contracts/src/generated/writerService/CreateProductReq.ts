@@ -1,0 +1,15 @@
+// Original file: proto/writer.proto
+
+export interface CreateProductReq {
+  ProductID?: string;
+  Name?: string;
+  Description?: string;
+  Price?: number | string;
+}
+
+export interface CreateProductReq__Output {
+  ProductID: string;
+  Name: string;
+  Description: string;
+  Price: number;
+}

@@ -1,0 +1,12 @@
+export type { ProductCreate__Output } from './generated/kafkaMessages/ProductCreate.js';
+export type { ProductCreated__Output } from './generated/kafkaMessages/ProductCreated.js';
+export type { ProductDelete__Output } from './generated/kafkaMessages/ProductDelete.js';
+export type { ProductDeleted__Output } from './generated/kafkaMessages/ProductDeleted.js';
+export type { ProductUpdate__Output } from './generated/kafkaMessages/ProductUpdate.js';
+export type { ProductUpdated__Output } from './generated/kafkaMessages/ProductUpdated.js';
+export type { ProtoGrpcType as ReaderProto } from './generated/reader.js';
+export type { ProtoGrpcType as WriterProto } from './generated/writer.js';
+export { decodeMessage, encodeMessage, type KafkaMessageName, type KafkaMessages } from './kafka-codec.js';
+export { loadReaderProto, loadWriterProto, protoDir, protoLoaderOptions } from './proto.js';
+export { fromTimestamp, toTimestamp } from './timestamp.js';
+export * from './topics.js';
