@@ -20,7 +20,7 @@ export interface KafkaMessages {
 export type KafkaMessageName = keyof KafkaMessages;
 
 // keepCase so field names match the generated types; parsed once, types looked up lazily.
-const root = protobuf.loadSync(join(protoDir, 'kafka.proto'), new protobuf.Root(), { keepCase: true });
+const root = new protobuf.Root().loadSync(join(protoDir, 'kafka.proto'), { keepCase: true });
 
 // Same conversion as protoLoaderOptions, so decoded values match the *__Output types.
 const toObjectOptions: protobuf.IConversionOptions = {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage, fromTimestamp, loadReaderProto, loadWriterProto, toTimestamp } from '../src/index.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  fromTimestamp,
+  loadReaderProto,
+  loadWriterProto,
+  toTimestamp,
+} from '../src/index.js';
 
 describe('kafka message codec', () => {
   it('round-trips an event with the full product, version and timestamps', () => {
@@ -20,7 +27,8 @@ describe('kafka message codec', () => {
 
     expect(decoded.Product?.Version).toBe(3);
     expect(decoded.Product?.Price).toBe(19.99);
-    expect(fromTimestamp(decoded.Product!.CreatedAt!)).toEqual(createdAt);
+    const decodedCreatedAt = decoded.Product?.CreatedAt;
+    expect(decodedCreatedAt && fromTimestamp(decodedCreatedAt)).toEqual(createdAt);
   });
 
   it('fills defaults for absent fields so consumers never see undefined', () => {

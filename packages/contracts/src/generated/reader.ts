@@ -34,6 +34,10 @@ import type {
   Product__Output as _readerService_Product__Output,
 } from './readerService/Product.js';
 import type {
+  readerServiceClient as _readerService_readerServiceClient,
+  readerServiceDefinition as _readerService_readerServiceDefinition,
+} from './readerService/readerService.js';
+import type {
   SearchReq as _readerService_SearchReq,
   SearchReq__Output as _readerService_SearchReq__Output,
 } from './readerService/SearchReq.js';
@@ -49,10 +53,6 @@ import type {
   UpdateProductRes as _readerService_UpdateProductRes,
   UpdateProductRes__Output as _readerService_UpdateProductRes__Output,
 } from './readerService/UpdateProductRes.js';
-import type {
-  readerServiceClient as _readerService_readerServiceClient,
-  readerServiceDefinition as _readerService_readerServiceDefinition,
-} from './readerService/readerService.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new (...args: ConstructorParameters<Constructor>): Subtype;

@@ -1,10 +1,10 @@
 // Original file: proto/kafka.proto
 
+import type { Long } from '@grpc/proto-loader';
 import type {
   Timestamp as _google_protobuf_Timestamp,
   Timestamp__Output as _google_protobuf_Timestamp__Output,
 } from '../google/protobuf/Timestamp.js';
-import type { Long } from '@grpc/proto-loader';
 
 export interface ProductDeleted {
   ProductID?: string;

@@ -1,10 +1,10 @@
 // Original file: proto/reader.proto
 
+import type { Long } from '@grpc/proto-loader';
 import type {
   Product as _readerService_Product,
   Product__Output as _readerService_Product__Output,
 } from '../readerService/Product.js';
-import type { Long } from '@grpc/proto-loader';
 
 export interface SearchRes {
   TotalCount?: number | string | Long;

@@ -1,0 +1,42 @@
+import { commonEnv, fields, loadConfigOrExit } from '@cqrs-products/config';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  serviceName: z.string().min(1),
+  logLevel: fields.logLevel,
+  host: z.string().min(1),
+  grpc: z.object({ port: fields.port }),
+  probes: z.object({ port: fields.port }),
+  metrics: z.object({ port: fields.port }),
+  kafka: z.object({
+    brokers: fields.brokers,
+    groupId: z.string().min(1),
+    topics: z.object({
+      create: z.stringbool().or(z.boolean()),
+      partitions: z.coerce.number().int().min(1),
+      replicationFactor: z.coerce.number().int().min(1),
+    }),
+  }),
+  postgres: z.object({
+    url: fields.url(['postgres', 'postgresql']),
+    poolSize: z.coerce.number().int().min(1).max(100),
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export const envMapping = {
+  ...commonEnv,
+  GRPC_PORT: 'grpc.port',
+  KAFKA_GROUP_ID: 'kafka.groupId',
+  KAFKA_CREATE_TOPICS: 'kafka.topics.create',
+  KAFKA_TOPIC_PARTITIONS: 'kafka.topics.partitions',
+  KAFKA_TOPIC_REPLICATION_FACTOR: 'kafka.topics.replicationFactor',
+  POSTGRES_URL: 'postgres.url',
+  POSTGRES_POOL_SIZE: 'postgres.poolSize',
+} as const;
+
+export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url).pathname;
+
+export const readConfig = (): Config =>
+  loadConfigOrExit({ schema: configSchema, file: process.env.CONFIG_FILE ?? defaultConfigFile, envMapping });
