@@ -1,0 +1,65 @@
+# One entry point for people and CI. `make help` lists the targets.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+WITH_INFRA := scripts/with-infra-env.sh
+# All four endpoints given means "use these servers"; otherwise start the native ones.
+EXTERNAL_INFRA := $(and $(KAFKA_BROKERS),$(POSTGRES_URL),$(MONGO_URI),$(REDIS_URL))
+
+.PHONY: help install build infra-up infra-down infra-status migrate-up migrate-down proto proto-check \
+        lint typecheck check test test-unit test-int clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+install: node_modules/.package-lock.json ## Install dependencies (npm ci) when package-lock.json changed
+
+build: install ## Compile every workspace to dist/
+	npm run build
+
+infra-up: ## Install (if missing) and start PostgreSQL, Redis, Kafka, FerretDB on loopback
+	bash scripts/infra/up.sh
+
+infra-down: ## Stop the native servers this checkout started (data is kept in .infra/)
+	bash scripts/infra/down.sh
+
+infra-status: ## Show which native servers run, with pids and endpoints
+	bash scripts/infra/status.sh
+
+migrate-up: install ## Apply PostgreSQL migrations (POSTGRES_URL or the native infra)
+	$(WITH_INFRA) npm run migrate:up
+
+migrate-down: install ## Roll back the last PostgreSQL migration
+	$(WITH_INFRA) npm run migrate:down
+
+proto: install ## Regenerate TypeScript types from proto/
+	npm run proto:gen
+
+proto-check: install ## Fail when the generated types differ from proto/
+	npm run proto:check
+
+lint: install ## Lint and check formatting (Biome)
+	npm run lint
+
+typecheck: install ## Type-check every workspace (tsc, strict)
+	npm run typecheck
+
+check: lint typecheck proto-check ## Lint, type-check and verify generated code
+
+test: install check ## Lint, type-check, then unit and integration tests against real servers
+	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
+	mkdir -p .test-results
+	$(WITH_INFRA) npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/vitest.json
+
+test-unit: install ## Unit tests only (no servers needed)
+	npx vitest run --project unit
+
+test-int: install ## Integration tests only (starts the native infra when needed)
+	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
+	$(WITH_INFRA) npx vitest run --project int
+
+clean: ## Remove build output and test reports (not .infra data)
+	rm -rf dist */dist packages/*/dist .test-results
