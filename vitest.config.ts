@@ -2,11 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages export a "source" condition pointing at their TypeScript sources, so tests
 // run against src/ without a build step.
-const resolve = { conditions: ['source'] };
-
 export default defineConfig({
-  resolve,
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     projects: [
       {

@@ -1,4 +1,8 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { type BackoffPolicy, backoffDelay, sleep } from './backoff.js';
+import type { KafkaLog } from './client.js';
+import { sendToDeadLetter } from './dead-letter.js';
+import { classifyFailure, type FailureKind } from './failure.js';
 
 export interface ReceivedMessage {
   readonly topic: string;
@@ -6,37 +10,160 @@ export interface ReceivedMessage {
   readonly message: KafkaMessage;
 }
 
+export type MessageOutcome = 'success' | 'retried' | 'dead-lettered';
+
+export interface RetryPolicy {
+  /** Attempts in place (partition keeps its position) before pausing or dead-lettering. */
+  readonly attempts: number;
+  /** Delay between attempts in place. */
+  readonly backoff: BackoffPolicy;
+  /** How long a partition stays paused after a transient failure, growing while it keeps failing. */
+  readonly pause: BackoffPolicy;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 5,
+  backoff: { initialMs: 100, maxMs: 2_000 },
+  pause: { initialMs: 1_000, maxMs: 30_000 },
+};
+
 export interface ConsumerRunnerOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   readonly topics: readonly string[];
   /** Resolves when the message is fully handled; only then is its offset committed. */
   readonly handle: (received: ReceivedMessage) => Promise<void>;
+  /** Sends poison messages to `<topic>.dlq`. */
+  readonly deadLetterProducer: Producer;
+  readonly log: KafkaLog;
+  readonly classify?: (error: unknown) => FailureKind;
+  /**
+   * Asked before an `unknown` failure is dead-lettered: while a dependency is down, failures are
+   * the dependency's fault, not the message's, and the message must wait instead.
+   */
+  readonly dependenciesHealthy?: () => Promise<boolean>;
+  readonly retry?: RetryPolicy;
+  /** Called once per handled message (metrics). */
+  readonly onOutcome?: (received: ReceivedMessage, outcome: MessageOutcome) => void;
   readonly fromBeginning?: boolean;
 }
 
 export interface ConsumerRunner {
   readonly consumer: Consumer;
-  /** Stops fetching, lets the in-flight message finish, commits and leaves the group. */
+  /** Stops fetching, lets the in-flight message finish or give up, and leaves the group. */
   stop(): Promise<void>;
 }
 
+type Attempted =
+  | { readonly kind: 'done'; readonly attempts: number }
+  | { readonly kind: 'dead-letter'; readonly attempts: number; readonly error: unknown }
+  | { readonly kind: 'wait'; readonly error: unknown };
+
 /**
- * Processes one message at a time per partition and commits its offset only after `handle`
- * resolved, so a crash re-delivers instead of skipping (at-least-once). When `handle` throws,
- * kafkajs seeks back to the message and retries it; retry policy and dead-lettering are the
- * handler's responsibility.
+ * At-least-once consumption with a bounded answer for every message, one at a time per partition:
+ * - success: the offset is committed;
+ * - poison (or an unknown failure after bounded retries while dependencies are healthy): the
+ *   message goes to `<topic>.dlq`, then the offset is committed so the partition keeps flowing;
+ * - transient failure: nothing is committed; the partition is paused and rewound to the message,
+ *   then resumed after a growing delay, so a dependency outage neither loses nor spins.
  */
 export async function startConsumer(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
-  const consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  const { kafka, groupId, topics, handle, log } = options;
+  const classify = options.classify ?? classifyFailure;
+  const retry = options.retry ?? defaultRetryPolicy;
+  // A short fetch wait: when every partition is paused, kafkajs sleeps this long before it looks
+  // again, so it bounds how late a resumed partition is picked up (an idle long-poll on the
+  // broker returns as soon as data arrives either way).
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const pausedRounds = new Map<string, number>();
+  const resumeTimers = new Set<NodeJS.Timeout>();
+  let stopping = false;
+
+  const attempt = async (received: ReceivedMessage, heartbeat: () => Promise<void>): Promise<Attempted> => {
+    for (let attempts = 1; ; attempts++) {
+      try {
+        await handle(received);
+        return { kind: 'done', attempts };
+      } catch (error) {
+        const kind = classify(error);
+        if (kind === 'permanent') return { kind: 'dead-letter', attempts, error };
+        const exhausted = attempts >= retry.attempts;
+        if (exhausted && kind === 'unknown') {
+          const healthy = options.dependenciesHealthy
+            ? await options.dependenciesHealthy().catch(() => false)
+            : true;
+          return healthy ? { kind: 'dead-letter', attempts, error } : { kind: 'wait', error };
+        }
+        if (exhausted || stopping) return { kind: 'wait', error };
+        log.warn({ ...where(received), attempts, err: error }, 'message failed, retrying');
+        await sleep(backoffDelay(retry.backoff, attempts));
+        await heartbeat();
+      }
+    }
+  };
+
+  /** Rewinds the partition to this message and pauses it; a timer resumes it later. */
+  const waitAndRetry = (received: ReceivedMessage, error: unknown): void => {
+    const key = `${received.topic}:${received.partition}`;
+    const round = (pausedRounds.get(key) ?? 0) + 1;
+    pausedRounds.set(key, round);
+    const delay = backoffDelay(retry.pause, round);
+    log.warn(
+      { ...where(received), round, delayMs: delay, err: error },
+      'dependency failure, pausing partition',
+    );
+    const partition = [{ topic: received.topic, partitions: [received.partition] }];
+    consumer.pause(partition);
+    consumer.seek({ topic: received.topic, partition: received.partition, offset: received.message.offset });
+    const timer = setTimeout(() => {
+      resumeTimers.delete(timer);
+      if (!stopping) consumer.resume(partition);
+    }, delay);
+    resumeTimers.add(timer);
+  };
+
   await consumer.connect();
-  await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+  await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) => {
-      await options.handle({ topic, partition, message });
+    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      const received = { topic, partition, message };
+      const result = await attempt(received, heartbeat);
+      if (result.kind === 'wait') {
+        options.onOutcome?.(received, 'retried');
+        return waitAndRetry(received, result.error);
+      }
+      if (result.kind === 'dead-letter') {
+        try {
+          await sendToDeadLetter(options.deadLetterProducer, { ...received, ...result });
+        } catch (error) {
+          // Without a dead-letter record the message must not be skipped: try again later.
+          options.onOutcome?.(received, 'retried');
+          return waitAndRetry(received, error);
+        }
+        log.error(
+          { ...where(received), attempts: result.attempts, err: result.error },
+          'message dead-lettered',
+        );
+      }
+      pausedRounds.delete(`${topic}:${partition}`);
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      options.onOutcome?.(received, result.kind === 'done' ? 'success' : 'dead-lettered');
     },
   });
-  return { consumer, stop: () => consumer.disconnect() };
+
+  return {
+    consumer,
+    stop: async () => {
+      stopping = true;
+      for (const timer of resumeTimers) clearTimeout(timer);
+      await consumer.disconnect();
+    },
+  };
 }
+
+const where = ({ topic, partition, message }: ReceivedMessage) => ({
+  topic,
+  partition,
+  offset: message.offset,
+});

@@ -1,10 +1,16 @@
-export type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+export type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+export { type BackoffPolicy, backoffDelay, sleep } from './backoff.js';
 export { createKafka, type KafkaClientConfig, type KafkaLog } from './client.js';
 export {
   type ConsumerRunner,
   type ConsumerRunnerOptions,
+  defaultRetryPolicy,
+  type MessageOutcome,
   type ReceivedMessage,
+  type RetryPolicy,
   startConsumer,
 } from './consumer.js';
+export { type DeadLetter, deadLetterHeaders, sendToDeadLetter } from './dead-letter.js';
+export { classifyFailure, type FailureKind, PoisonMessageError } from './failure.js';
 export { createProducer, type OutgoingMessage, sendMessage } from './producer.js';
 export { ensureTopics, pingKafka, type TopicSettings } from './topics.js';

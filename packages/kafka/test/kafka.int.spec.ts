@@ -1,11 +1,16 @@
-import { decodeMessage, headerNames, protobufContentType } from '@cqrs-products/contracts';
+import { deadLetterTopic, decodeMessage, headerNames, protobufContentType } from '@cqrs-products/contracts';
 import { testEndpoints, uniqueName } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type ConsumerRunner,
+  type ConsumerRunnerOptions,
   createKafka,
   createProducer,
+  deadLetterHeaders,
   ensureTopics,
   type Kafka,
+  type KafkaMessage,
+  PoisonMessageError,
   type Producer,
   type ReceivedMessage,
   sendMessage,
@@ -13,37 +18,91 @@ import {
 } from '../src/index.js';
 
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
-const topic = uniqueName('test_kafka');
+const fastRetry = {
+  attempts: 3,
+  backoff: { initialMs: 10, maxMs: 20 },
+  pause: { initialMs: 200, maxMs: 400 },
+};
 let kafka: Kafka;
 let producer: Producer;
+const runners: ConsumerRunner[] = [];
 
 beforeAll(async () => {
   kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'kafka-int-test' }, silent);
-  await ensureTopics(kafka, [topic], { partitions: 3, replicationFactor: 1 });
   producer = createProducer(kafka);
   await producer.connect();
 });
-afterAll(() => producer?.disconnect());
+afterAll(async () => {
+  await Promise.all(runners.map((r) => r.stop()));
+  await producer?.disconnect();
+});
 
-describe('Kafka', () => {
+/** A fresh topic (and its DLQ) with one partition, so messages are seen in the order sent. */
+async function freshTopic(): Promise<string> {
+  const topic = uniqueName('test_kafka');
+  await ensureTopics(kafka, [topic, deadLetterTopic(topic)], { partitions: 1, replicationFactor: 1 });
+  return topic;
+}
+
+async function consume(
+  topic: string,
+  handle: ConsumerRunnerOptions['handle'],
+  extra: Partial<ConsumerRunnerOptions> = {},
+): Promise<void> {
+  const runner = await startConsumer({
+    kafka,
+    groupId: uniqueName('group'),
+    topics: [topic],
+    handle,
+    deadLetterProducer: producer,
+    log: silent,
+    retry: fastRetry,
+    ...extra,
+  });
+  runners.push(runner);
+}
+
+/** Collects every message of a topic (e.g. a DLQ) as it arrives. */
+async function collect(topic: string): Promise<KafkaMessage[]> {
+  const seen: KafkaMessage[] = [];
+  await consume(topic, async ({ message }) => {
+    seen.push(message);
+  });
+  return seen;
+}
+
+const send = (topic: string, key: string, value = 'payload') =>
+  producer.send({ topic, acks: -1, messages: [{ key, value }] });
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('topics', () => {
   it('creates missing topics with the configured partitions, and leaves existing ones alone', async () => {
+    const topic = uniqueName('test_kafka');
+    await ensureTopics(kafka, [topic], { partitions: 3, replicationFactor: 1 });
     await ensureTopics(kafka, [topic], { partitions: 5, replicationFactor: 1 });
+
     const admin = kafka.admin();
     await admin.connect();
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     await admin.disconnect();
     expect(metadata.topics[0]?.partitions).toHaveLength(3);
   });
+});
 
-  it('delivers a protobuf command with its key and headers to a consumer group', async () => {
+describe('producer and consumer', () => {
+  it('deliver a protobuf command with its key and headers to a consumer group', async () => {
+    const topic = await freshTopic();
     const productId = 'c0ffee00-1111-4222-8333-444455556666';
-    const received = new Promise<ReceivedMessage>((resolve) => {
-      startConsumer({
-        kafka,
-        groupId: uniqueName('group'),
-        topics: [topic],
-        handle: async (m) => resolve(m),
-      }).then((runner) => afterAll(() => runner.stop()));
+    const received: ReceivedMessage[] = [];
+    await consume(topic, async (m) => {
+      received.push(m);
     });
 
     const messageId = await sendMessage(producer, {
@@ -54,7 +113,8 @@ describe('Kafka', () => {
       headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
     });
 
-    const { message } = await received;
+    await until(() => received.length === 1);
+    const message = received[0]?.message as KafkaMessage;
     expect(message.key?.toString()).toBe(productId);
     expect(message.headers?.[headerNames.messageId]?.toString()).toBe(messageId);
     expect(message.headers?.[headerNames.contentType]?.toString()).toBe(protobufContentType);
@@ -65,5 +125,100 @@ describe('Kafka', () => {
       Description: 'A desk lamp',
       Price: 19.99,
     });
+  });
+
+  it('dead-letters a poison message with where and why it failed, and keeps the partition flowing', async () => {
+    const topic = await freshTopic();
+    const handled: string[] = [];
+    await consume(topic, async ({ message }) => {
+      if (message.value?.toString() === 'poison')
+        throw new PoisonMessageError('cannot decode', 'UNDECODABLE');
+      handled.push(message.value?.toString() ?? '');
+    });
+    const dlq = await collect(deadLetterTopic(topic));
+
+    await send(topic, 'k', 'poison');
+    await send(topic, 'k', 'next');
+
+    await until(() => handled.length === 1 && dlq.length === 1);
+    expect(handled).toEqual(['next']);
+    const dead = dlq[0] as KafkaMessage;
+    expect(dead.value?.toString()).toBe('poison');
+    expect(dead.key?.toString()).toBe('k');
+    const header = (name: string) => dead.headers?.[name]?.toString();
+    expect(header(deadLetterHeaders.error)).toBe('cannot decode');
+    expect(header(deadLetterHeaders.errorCode)).toBe('UNDECODABLE');
+    expect(header(deadLetterHeaders.originalTopic)).toBe(topic);
+    expect(header(deadLetterHeaders.originalPartition)).toBe('0');
+    expect(header(deadLetterHeaders.originalOffset)).toBe('0');
+    expect(header(deadLetterHeaders.attempts)).toBe('1');
+  });
+
+  it('retries a transient failure until it succeeds, in order, without dead-lettering', async () => {
+    const topic = await freshTopic();
+    let failuresLeft = 8; // more than the in-place attempts, so the partition must pause and resume
+    const handled: string[] = [];
+    const outcomes: string[] = [];
+    await consume(
+      topic,
+      async ({ message }) => {
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+        }
+        handled.push(message.value?.toString() ?? '');
+      },
+      { onOutcome: (_, outcome) => outcomes.push(outcome) },
+    );
+    const dlq = await collect(deadLetterTopic(topic));
+
+    await send(topic, 'k', 'first');
+    await send(topic, 'k', 'second');
+
+    await until(() => handled.length === 2);
+    expect(handled).toEqual(['first', 'second']);
+    expect(outcomes.filter((o) => o === 'retried').length).toBeGreaterThanOrEqual(2);
+    expect(dlq).toEqual([]);
+  });
+
+  it('dead-letters a message that keeps failing for an unknown reason after bounded attempts', async () => {
+    const topic = await freshTopic();
+    let calls = 0;
+    await consume(topic, async () => {
+      calls++;
+      throw new TypeError('cannot read properties of undefined');
+    });
+    const dlq = await collect(deadLetterTopic(topic));
+
+    await send(topic, 'k', 'bug');
+
+    await until(() => dlq.length === 1);
+    expect(calls).toBe(fastRetry.attempts);
+    expect(dlq[0]?.headers?.[deadLetterHeaders.attempts]?.toString()).toBe(String(fastRetry.attempts));
+  });
+
+  it('does not dead-letter an unknown failure while a dependency is unhealthy', async () => {
+    const topic = await freshTopic();
+    let healthy = false;
+    let calls = 0;
+    const handled: string[] = [];
+    await consume(
+      topic,
+      async ({ message }) => {
+        calls++;
+        if (!healthy) throw new Error('Connection terminated unexpectedly');
+        handled.push(message.value?.toString() ?? '');
+      },
+      { dependenciesHealthy: async () => healthy },
+    );
+    const dlq = await collect(deadLetterTopic(topic));
+
+    await send(topic, 'k', 'kept');
+    await until(() => calls > fastRetry.attempts);
+    healthy = true;
+
+    await until(() => handled.length === 1);
+    expect(handled).toEqual(['kept']);
+    expect(dlq).toEqual([]);
   });
 });

@@ -1,0 +1,193 @@
+# shellcheck shell=bash
+# Shared helpers for the native infrastructure scripts (sourced, never executed).
+# Everything lives under <repo root>/.infra so a fresh clone anywhere gets its own servers' data,
+# and nothing outside the clone is touched except apt packages, ~/.m2 and the Go module cache.
+
+INFRA_SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
+REPO_ROOT="$(cd -- "$INFRA_SCRIPT_DIR/../.." && pwd -P)"
+INFRA_DIR="$REPO_ROOT/.infra"
+LOG_DIR="$INFRA_DIR/logs"
+RUN_DIR="$INFRA_DIR/run"
+BIN_DIR="$INFRA_DIR/bin"
+
+# shellcheck source=versions.env
+. "$INFRA_SCRIPT_DIR/versions.env"
+
+# The system interpreter starts faster than a pyenv shim, and the probe needs only the stdlib.
+if [[ -x /usr/bin/python3 ]]; then PYTHON=/usr/bin/python3; else PYTHON="$(command -v python3 || true)"; fi
+PROBE="$INFRA_SCRIPT_DIR/probe.py"
+
+# shellcheck disable=SC2034 # used by the entry scripts that source this file
+DEFAULT_COMPONENTS=(postgres redis kafka mongo)
+ALL_COMPONENTS=(postgres redis kafka mongo prometheus)
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
+
+ensure_layout() {
+  mkdir -p "$LOG_DIR" "$RUN_DIR" "$BIN_DIR"
+  # Keeps .infra out of git even if the repo's .gitignore forgets it.
+  [[ -f "$INFRA_DIR/.gitignore" ]] || printf '*\n' >"$INFRA_DIR/.gitignore"
+}
+
+# Serialises concurrent up/down runs (parallel make targets, a test harness racing a developer).
+take_lock() {
+  # fd 9: every server we start closes it (9>&-), else it would hold the lock forever.
+  exec 9>"$INFRA_DIR/.lock"
+  flock -w 600 9 || die "another scripts/infra run holds $INFRA_DIR/.lock"
+}
+
+# Normalises a user-given component name; "ferretdb" is accepted for "mongo".
+component_name() {
+  case "$1" in
+    postgres | postgresql | pg) echo postgres ;;
+    redis) echo redis ;;
+    kafka) echo kafka ;;
+    mongo | mongodb | ferretdb) echo mongo ;;
+    prometheus) echo prometheus ;;
+    *) die "unknown component '$1' (known: ${ALL_COMPONENTS[*]})" ;;
+  esac
+}
+
+load_components() {
+  local f
+  for f in postgres redis kafka ferretdb prometheus; do
+    # shellcheck source=/dev/null
+    . "$INFRA_SCRIPT_DIR/$f.sh"
+  done
+}
+
+# --- processes -------------------------------------------------------------------------------
+
+# True if $1 is alive and its command line contains $2: a pid file can outlive its process and
+# the number can be reused by something that is not ours.
+pid_is() {
+  local pid="$1" marker="$2" cmd
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmd" == *"$marker"* ]]
+}
+
+# Prints the pid recorded in pid file $1 if that process is alive and matches $2.
+pid_from_file() {
+  local file="$1" marker="$2" pid
+  [[ -s "$file" ]] || return 1
+  pid="$(head -n 1 "$file" | tr -dc '0-9')"
+  pid_is "$pid" "$marker" || return 1
+  echo "$pid"
+}
+
+# Starts a long-running foreground server detached from our session (so Ctrl-C in the calling
+# terminal or a test runner's process-group kill does not take it down); the child records its
+# own pid before exec, which stays right whether or not setsid had to fork.
+spawn() {
+  local pidfile="$1" logfile="$2" name="$3"
+  shift 2
+  rm -f "$pidfile"
+  printf '\n=== %s starting: %s\n' "$(date -Is)" "$*" >>"$logfile"
+  (
+    cd "$INFRA_DIR" || exit 1
+    exec 9>&- # the server must not inherit (and so hold forever) our lock
+    # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell.
+    exec setsid bash -c 'echo "$$" >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1
+  ) &
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ -s "$pidfile" ]] && return 0
+    sleep 0.1
+  done
+  die "could not start $name (no pid file $pidfile); see $logfile"
+}
+
+# SIGTERM, wait up to $3 seconds, then SIGKILL: servers get the chance to shut down cleanly but
+# a wedged one cannot make down.sh hang.
+stop_pid() {
+  local name="$1" pid="$2" timeout="${3:-30}" i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < timeout * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "$name (pid $pid) did not stop within ${timeout}s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+}
+
+# --- ports and readiness ---------------------------------------------------------------------
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Refuses to start next to a foreign server: it would either fail to bind or, worse, tests
+# would silently talk to somebody else's database.
+assert_port_free() {
+  local name="$1" port
+  shift
+  for port in "$@"; do
+    if port_open "$port"; then
+      die "port $port on 127.0.0.1 (needed by $name) is already in use by a process these scripts did not start; stop it first (see: ss -ltnp 'sport = :$port')"
+    fi
+  done
+}
+
+# wait_for NAME TIMEOUT LOGFILE PIDFUNC CHECKFUNC: polls CHECKFUNC until it succeeds; gives up
+# early if the process died, and shows the log either way so the failure explains itself.
+wait_for() {
+  local name="$1" timeout="$2" logfile="$3" pidfunc="$4" check="$5"
+  local deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    if "$check" 2>/dev/null; then return 0; fi
+    if ! "$pidfunc" >/dev/null 2>&1; then
+      fail_with_log "$name exited during start-up" "$logfile"
+    fi
+    sleep 0.5
+  done
+  "$check" && return 0
+  fail_with_log "$name did not answer within ${timeout}s" "$logfile"
+}
+
+fail_with_log() {
+  local msg="$1" logfile="$2"
+  if [[ -f "$logfile" ]]; then
+    printf '[infra] ---- last 30 lines of %s ----\n' "$logfile" >&2
+    tail -n 30 "$logfile" >&2
+    printf '[infra] ----\n' >&2
+  fi
+  die "$msg (log: $logfile)"
+}
+
+probe() { "$PYTHON" "$PROBE" "$@"; }
+
+# --- packages --------------------------------------------------------------------------------
+
+APT_UPDATED=0
+
+# Installs Debian packages without letting their maintainer scripts start system services:
+# those would grab our ports (5432, 6379, 9090, 9100) with configurations we do not control.
+apt_install() {
+  local sudo=() created_policy=0 rc=0
+  [[ $EUID -eq 0 ]] || sudo=(sudo)
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+    "${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
+    created_policy=1
+  fi
+  log "installing Debian packages: $*"
+  # Only when something is missing, and once per run: warm runs never touch apt at all.
+  if ((APT_UPDATED == 0)); then
+    # A partly failed update (one unreachable mirror) may still leave usable lists; the install
+    # below is what decides.
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >>"$LOG_DIR/apt.log" 2>&1 ||
+      log "apt-get update reported errors (see $LOG_DIR/apt.log); trying the install anyway"
+    APT_UPDATED=1
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+    >>"$LOG_DIR/apt.log" 2>&1 || rc=$?
+  ((created_policy == 0)) || "${sudo[@]}" rm -f /usr/sbin/policy-rc.d
+  ((rc == 0)) || fail_with_log "apt-get install $* failed" "$LOG_DIR/apt.log"
+}
