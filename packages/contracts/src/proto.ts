@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
 import { loadPackageDefinition } from '@grpc/grpc-js';
-import { loadSync, type Options } from '@grpc/proto-loader';
+import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import type { ProtoGrpcType as ReaderProto } from './generated/reader.js';
 import type { ProtoGrpcType as WriterProto } from './generated/writer.js';
 
@@ -21,11 +21,19 @@ export const protoLoaderOptions: Options = {
   includeDirs: [protoDir],
 };
 
-function loadGrpc<T>(file: string): T {
-  return loadPackageDefinition(loadSync(file, protoLoaderOptions)) as unknown as T;
+export interface LoadedProto<T> {
+  /** Typed service constructors and definitions, for servers and clients. */
+  readonly proto: T;
+  /** The raw definition, for server reflection. */
+  readonly definition: PackageDefinition;
 }
 
-export const loadReaderProto = (): ReaderProto => loadGrpc<ReaderProto>('reader.proto');
-export const loadWriterProto = (): WriterProto => loadGrpc<WriterProto>('writer.proto');
+function loadGrpc<T>(file: string): LoadedProto<T> {
+  const definition = loadSync(file, protoLoaderOptions);
+  return { proto: loadPackageDefinition(definition) as unknown as T, definition };
+}
+
+export const loadReaderProto = (): LoadedProto<ReaderProto> => loadGrpc<ReaderProto>('reader.proto');
+export const loadWriterProto = (): LoadedProto<WriterProto> => loadGrpc<WriterProto>('writer.proto');
 
 export type { grpc };

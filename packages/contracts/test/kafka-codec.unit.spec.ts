@@ -47,14 +47,14 @@ describe('kafka message codec', () => {
 
 describe('gRPC service definitions', () => {
   it('exposes the reader and writer services with the original method names', () => {
-    expect(Object.keys(loadReaderProto().readerService.readerService.service)).toEqual([
+    expect(Object.keys(loadReaderProto().proto.readerService.readerService.service)).toEqual([
       'CreateProduct',
       'UpdateProduct',
       'GetProductById',
       'SearchProduct',
       'DeleteProductByID',
     ]);
-    expect(Object.keys(loadWriterProto().writerService.writerService.service)).toEqual([
+    expect(Object.keys(loadWriterProto().proto.writerService.writerService.service)).toEqual([
       'CreateProduct',
       'UpdateProduct',
       'GetProductById',

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * The rules a product's fields obey, wherever they enter: HTTP bodies, Kafka commands, gRPC
+ * requests. One definition so the gateway, the writer and the reader cannot disagree.
+ */
+export const productFields = {
+  productId: z.uuid({ error: 'must be a UUID' }),
+  name: z.string().trim().min(1, 'must not be empty').max(250, 'must be at most 250 characters'),
+  description: z.string().trim().min(1, 'must not be empty').max(5000, 'must be at most 5000 characters'),
+  price: z
+    .number({ error: 'must be a number' })
+    .refine(Number.isFinite, 'must be a finite number')
+    .min(0, 'must not be negative'),
+};
+
+export const productInputSchema = z.strictObject({
+  name: productFields.name,
+  description: productFields.description,
+  price: productFields.price,
+});
+export type ProductInput = z.infer<typeof productInputSchema>;
+
+/** Search paging: page counts from 1; size is bounded so one query cannot ask for everything. */
+export const paging = {
+  defaultSize: 10,
+  maxSize: 100,
+} as const;

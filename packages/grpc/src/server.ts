@@ -1,0 +1,58 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+
+export interface GrpcServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Adds the service implementations to the server. */
+  readonly register: (server: Server) => void;
+  /** Fully qualified service names reported by the health service (plus '' for the whole server). */
+  readonly services: readonly string[];
+  /** Enables server reflection (grpcurl, Postman) for these definitions. */
+  readonly reflection?: PackageDefinition;
+}
+
+export interface GrpcServer {
+  readonly port: number;
+  readonly server: Server;
+  /** Stops accepting calls, lets running calls finish for up to `graceMs`, then cancels them. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A gRPC server with the standard health service (SERVING while up) and optional reflection. */
+export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
+  const server = new Server({ 'grpc.keepalive_permit_without_calls': 1 });
+  options.register(server);
+
+  const health = new HealthImplementation(
+    Object.fromEntries(['', ...options.services].map((name) => [name, 'SERVING' as const])),
+  );
+  health.addToServer(server);
+  if (options.reflection) new ReflectionService(options.reflection).addToServer(server);
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+
+  return {
+    port,
+    server,
+    stop: async (graceMs = 10_000) => {
+      for (const name of ['', ...options.services]) health.setStatus(name, 'NOT_SERVING');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}
