@@ -22,6 +22,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Tests that stop and restart real servers: one file at a time, and run by `make test`
+        // after the other tiers, so no other test ever sees the outage.
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['**/test/**/*.fault.spec.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['packages/testing/src/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

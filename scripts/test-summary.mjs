@@ -1,15 +1,17 @@
-// Prints the one line CI reads, from vitest's JSON report: `tests: N passed, N failed`.
-// A missing report (the run broke before tests started) counts as nothing run.
-import { existsSync, readFileSync } from 'node:fs';
+// Prints the one line CI reads, `tests: N passed, N failed`, summed over vitest's JSON reports
+// (one per vitest run of `make test`). A missing report (the run broke before its tests started)
+// counts as nothing run.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-const file = process.argv[2] ?? '.test-results/vitest.json';
+const dir = process.argv[2] ?? '.test-results';
 let passed = 0;
 let failed = 0;
-if (existsSync(file)) {
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  passed = report.numPassedTests ?? 0;
+for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : []) {
+  const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  passed += report.numPassedTests ?? 0;
   // A file that fails before its tests run (import error, failing hook) has no failed tests of
   // its own; count it so that such a run is never reported as green.
-  failed = Math.max(report.numFailedTests ?? 0, report.numFailedTestSuites ?? 0);
+  failed += Math.max(report.numFailedTests ?? 0, report.numFailedTestSuites ?? 0);
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);

@@ -11,8 +11,25 @@ export const eventTopics = {
   deleted: 'product_deleted',
 } as const;
 
-export type CommandTopic = (typeof commandTopics)[keyof typeof commandTopics];
-export type EventTopic = (typeof eventTopics)[keyof typeof eventTopics];
+export type CommandKind = keyof typeof commandTopics;
+export type EventKind = keyof typeof eventTopics;
+
+export interface ProductTopics {
+  readonly commands: { readonly [K in CommandKind]: string };
+  readonly events: { readonly [K in EventKind]: string };
+}
+
+/**
+ * The topic names in use. The prefix is empty in production; tests give every file its own
+ * prefix so that files running in parallel on one broker never see each other's messages.
+ */
+export function productTopics(prefix = ''): ProductTopics {
+  const withPrefix = <T extends Record<string, string>>(names: T) =>
+    Object.fromEntries(Object.entries(names).map(([kind, name]) => [kind, `${prefix}${name}`])) as {
+      [K in keyof T]: string;
+    };
+  return { commands: withPrefix(commandTopics), events: withPrefix(eventTopics) };
+}
 
 /** Where messages that cannot be processed go after bounded retries. */
 export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  deadLetterTopic,
   decodeMessage,
   encodeMessage,
   fromTimestamp,
   loadReaderProto,
   loadWriterProto,
+  productTopics,
   toTimestamp,
 } from '../src/index.js';
 
@@ -59,5 +61,22 @@ describe('gRPC service definitions', () => {
       'UpdateProduct',
       'GetProductById',
     ]);
+  });
+});
+
+describe('topic names', () => {
+  it('are the original names without a prefix', () => {
+    expect(productTopics()).toEqual({
+      commands: { create: 'product_create', update: 'product_update', delete: 'product_delete' },
+      events: { created: 'product_created', updated: 'product_updated', deleted: 'product_deleted' },
+    });
+  });
+
+  it('carry the prefix on every topic, so tests can share a broker', () => {
+    const topics = productTopics('t1_');
+    expect(
+      [...Object.values(topics.commands), ...Object.values(topics.events)].every((t) => t.startsWith('t1_')),
+    ).toBe(true);
+    expect(deadLetterTopic(topics.commands.create)).toBe('t1_product_create.dlq');
   });
 });
