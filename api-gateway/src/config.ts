@@ -5,11 +5,17 @@ export const configSchema = z.object({
   serviceName: z.string().min(1),
   logLevel: fields.logLevel,
   host: z.string().min(1),
-  http: z.object({ port: fields.port }),
+  http: z.object({
+    port: fields.port,
+    bodyLimitBytes: z.coerce.number().int().min(1_024).max(10_485_760),
+  }),
   probes: z.object({ port: fields.port }),
   metrics: z.object({ port: fields.port }),
-  kafka: z.object({ brokers: fields.brokers }),
-  readerService: z.object({ addr: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port') }),
+  kafka: z.object({ brokers: fields.brokers, topicPrefix: z.string() }),
+  readerService: z.object({
+    addr: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port'),
+    deadlineMs: z.coerce.number().int().min(1),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -17,7 +23,10 @@ export type Config = z.infer<typeof configSchema>;
 export const envMapping = {
   ...commonEnv,
   HTTP_PORT: 'http.port',
+  HTTP_BODY_LIMIT_BYTES: 'http.bodyLimitBytes',
+  KAFKA_TOPIC_PREFIX: 'kafka.topicPrefix',
   READER_SERVICE_ADDR: 'readerService.addr',
+  READER_SERVICE_DEADLINE_MS: 'readerService.deadlineMs',
 } as const;
 
 export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url).pathname;

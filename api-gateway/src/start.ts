@@ -2,36 +2,58 @@ import { createKafka, createProducer, pingKafka } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
 import { startProbeServer } from '@cqrs-products/probes';
 import type { Config } from './config.js';
+import { createReaderClient } from './grpc/reader.client.js';
+import { buildApp } from './http/app.js';
+import { productCommands } from './kafka/product-commands.producer.js';
 
 export interface ApiGateway {
   readonly log: Logger;
+  /** The bound HTTP port (useful when configured as 0). */
+  readonly port: number;
   stop(): Promise<void>;
 }
 
-/** Connects the Kafka producer and serves probes; stop() releases everything in reverse order. */
+/** Connects the Kafka producer and the reader client, then serves HTTP and probes. */
 export async function start(config: Config): Promise<ApiGateway> {
   const log = createLogger({ service: config.serviceName, level: config.logLevel });
+  // Few, quick retries: a command the broker cannot take within seconds is answered with 503
+  // (nothing queued) rather than holding the HTTP request open.
   const kafka = createKafka(
-    { brokers: config.kafka.brokers, clientId: config.serviceName },
+    { brokers: config.kafka.brokers, clientId: config.serviceName, retries: 3 },
     log.child({ component: 'kafka' }),
   );
   const producer = createProducer(kafka);
   // Fail at start-up, not on the first request, when the broker is wrong.
   await producer.connect();
+  const reader = createReaderClient(config.readerService);
+
+  const app = await buildApp({
+    log,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    commands: productCommands(producer, config.kafka.topicPrefix),
+    reader,
+  });
+  await app.listen({ host: config.host, port: config.http.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
 
   const probes = await startProbeServer({
     host: config.host,
     port: config.probes.port,
     checks: { kafka: () => pingKafka(kafka) },
   });
-  log.info({ probesPort: probes.port }, 'api-gateway started');
+  log.info({ port, probesPort: probes.port }, 'api-gateway started');
 
   return {
     log,
+    port,
     stop: async () => {
+      // Not ready first, so a load balancer stops sending; then finish in-flight requests.
       probes.markShuttingDown();
-      await probes.close();
+      await app.close();
+      reader.close();
       await producer.disconnect();
+      await probes.close();
     },
   };
 }

@@ -1,0 +1,130 @@
+import { fromTimestamp, loadReaderProto } from '@cqrs-products/contracts';
+import { defineErrors } from '@cqrs-products/errors';
+import { credentials, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { gatewayErrors } from '../errors.js';
+
+const errors = defineErrors(gatewayErrors);
+
+/** A product as the gateway returns it: camelCase JSON with ISO timestamps and its version. */
+export interface ProductView {
+  readonly productId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly price: number;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface SearchResult {
+  readonly totalCount: number;
+  readonly totalPages: number;
+  readonly page: number;
+  readonly size: number;
+  readonly hasMore: boolean;
+  readonly products: ProductView[];
+}
+
+export interface ReaderClient {
+  getProductById(productId: string, metadata?: Metadata): Promise<ProductView>;
+  search(query: { search: string; page: number; size: number }, metadata?: Metadata): Promise<SearchResult>;
+  close(): void;
+}
+
+export interface ReaderClientOptions {
+  readonly addr: string;
+  readonly deadlineMs: number;
+}
+
+type GrpcProduct = {
+  ProductID: string;
+  Name: string;
+  Description: string;
+  Price: number;
+  Version: number;
+  CreatedAt: { seconds: number; nanos: number } | null;
+  UpdatedAt: { seconds: number; nanos: number } | null;
+};
+
+const iso = (ts: GrpcProduct['CreatedAt']) =>
+  ts ? fromTimestamp(ts).toISOString() : new Date(0).toISOString();
+
+export const toProductView = (p: GrpcProduct): ProductView => ({
+  productId: p.ProductID,
+  name: p.Name,
+  description: p.Description,
+  price: p.Price,
+  version: p.Version,
+  createdAt: iso(p.CreatedAt),
+  updatedAt: iso(p.UpdatedAt),
+});
+
+/** gRPC statuses the reader answers with, as the gateway's coded errors (one mapping, here). */
+export function fromGrpcError(error: ServiceError): Error {
+  switch (error.code) {
+    case status.NOT_FOUND:
+      return errors.PRODUCT_NOT_FOUND(error.details);
+    case status.INVALID_ARGUMENT:
+      return errors.INVALID_REQUEST(error.details);
+    case status.UNAVAILABLE:
+    case status.DEADLINE_EXCEEDED:
+      return errors.READ_MODEL_UNAVAILABLE(error.details, { cause: error });
+    default:
+      return error;
+  }
+}
+
+/**
+ * Client for the reader's query API. Every call has a deadline so a slow or absent reader turns
+ * into a quick 503 instead of a hanging request; keep-alive pings detect dead connections early.
+ */
+export function createReaderClient(options: ReaderClientOptions): ReaderClient {
+  const { proto } = loadReaderProto();
+  const client = new proto.readerService.readerService(options.addr, credentials.createInsecure(), {
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
+  const deadline = () => ({ deadline: Date.now() + options.deadlineMs });
+
+  return {
+    getProductById: (productId, metadata) =>
+      new Promise((resolve, reject) => {
+        const callback = (error: ServiceError | null, response?: { Product: GrpcProduct | null }) => {
+          if (error) return reject(fromGrpcError(error));
+          if (!response?.Product) return reject(errors.PRODUCT_NOT_FOUND(productId));
+          resolve(toProductView(response.Product));
+        };
+        if (metadata) client.GetProductById({ ProductID: productId }, metadata, deadline(), callback);
+        else client.GetProductById({ ProductID: productId }, deadline(), callback);
+      }),
+    search: ({ search, page, size }, metadata) =>
+      new Promise((resolve, reject) => {
+        const callback = (
+          error: ServiceError | null,
+          r?: {
+            TotalCount: number;
+            TotalPages: number;
+            Page: number;
+            Size: number;
+            HasMore: boolean;
+            Products: GrpcProduct[];
+          },
+        ) => {
+          if (error || !r) return reject(error ? fromGrpcError(error) : new Error('empty search response'));
+          resolve({
+            totalCount: r.TotalCount,
+            totalPages: r.TotalPages,
+            page: r.Page,
+            size: r.Size,
+            hasMore: r.HasMore,
+            products: r.Products.map(toProductView),
+          });
+        };
+        const request = { Search: search, page, size };
+        if (metadata) client.SearchProduct(request, metadata, deadline(), callback);
+        else client.SearchProduct(request, deadline(), callback);
+      }),
+    close: () => client.close(),
+  };
+}

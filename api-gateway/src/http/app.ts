@@ -1,0 +1,62 @@
+import type { Logger } from '@cqrs-products/logger';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { problemFor, problemType, sendProblem } from './problem.js';
+import { type ProductRoutesDeps, productRoutes } from './product.routes.js';
+
+export interface AppOptions extends ProductRoutesDeps {
+  readonly log: Logger;
+  readonly bodyLimitBytes: number;
+  readonly version?: string;
+}
+
+/** The HTTP application without a listening socket, so tests can `inject` requests into it. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    // The gateway sits behind nothing that rewrites paths; exact routes make 404s predictable.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler<FastifyError>((error, request, reply) =>
+    sendProblem(reply, problemFor(error, request, options.log)),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, {
+      type: problemType('ROUTE_NOT_FOUND'),
+      title: 'Not Found',
+      status: 404,
+      detail: `No route for ${request.method} ${request.url.split('?')[0]}`,
+      instance: request.url,
+    }),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'cqrs-products API',
+        description:
+          'Commands (POST, PUT, DELETE) are queued on Kafka and applied by the writer; queries (GET) read the ' +
+          'eventually consistent read model. Every product carries its version.',
+        version: options.version ?? '0.1.0',
+      },
+      tags: [{ name: 'products', description: 'Create, change, find and remove products' }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/swagger' });
+  await app.register(
+    (api, _opts, done) => {
+      productRoutes(api, options).then(() => done(), done);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

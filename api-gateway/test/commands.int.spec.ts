@@ -1,0 +1,207 @@
+import { deadLetterTopic, decodeMessage, headerNames, productTopics } from '@cqrs-products/contracts';
+import {
+  type ConsumerRunner,
+  createKafka,
+  createProducer,
+  ensureTopics,
+  type KafkaMessage,
+  type Producer,
+  startConsumer,
+} from '@cqrs-products/kafka';
+import { createLogger } from '@cqrs-products/logger';
+import { testEndpoints, uniqueName } from '@cqrs-products/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReaderClient } from '../src/grpc/reader.client.js';
+import { buildApp } from '../src/http/app.js';
+import { productCommands } from '../src/kafka/product-commands.producer.js';
+
+const log = createLogger({ service: 'api-gateway-test', level: 'silent' });
+const prefix = `${uniqueName('gw')}_`;
+const topics = productTopics(prefix);
+const kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'gateway-test' }, log);
+const unusedReader = {} as ReaderClient;
+const received: { topic: string; message: KafkaMessage }[] = [];
+let producer: Producer;
+let consumer: ConsumerRunner;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  const commandTopics = Object.values(topics.commands);
+  await ensureTopics(kafka, [...commandTopics, ...commandTopics.map(deadLetterTopic)], {
+    partitions: 3,
+    replicationFactor: 1,
+  });
+  producer = createProducer(kafka);
+  await producer.connect();
+  consumer = await startConsumer({
+    kafka,
+    groupId: uniqueName('gw_test'),
+    topics: commandTopics,
+    deadLetterProducer: producer,
+    log,
+    handle: async ({ topic, message }) => {
+      received.push({ topic, message });
+    },
+  });
+  app = await buildApp({
+    log,
+    bodyLimitBytes: 16_384,
+    commands: productCommands(producer, prefix),
+    reader: unusedReader,
+  });
+});
+afterAll(async () => {
+  await app?.close();
+  await consumer?.stop();
+  await producer?.disconnect();
+});
+
+const valid = { name: 'Desk lamp', description: 'A warm LED desk lamp', price: 49.9 };
+const json = (method: 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) =>
+  app.inject({
+    method,
+    url,
+    payload: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+  });
+
+async function messagesFor(productId: string, count: number) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const found = received.filter((r) => r.message.key?.toString() === productId);
+    if (found.length >= count || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('command routes publish to Kafka', () => {
+  it('POST creates a new id and publishes ProductCreate keyed by it, with a message id', async () => {
+    const response = await json('POST', '/api/v1/products', valid);
+
+    expect(response.statusCode).toBe(201);
+    const { productId } = response.json();
+    expect(productId).toMatch(/^[0-9a-f-]{36}$/);
+    const [sent] = await messagesFor(productId, 1);
+    expect(sent?.topic).toBe(topics.commands.create);
+    expect(sent?.message.headers?.[headerNames.messageId]?.toString()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(decodeMessage('ProductCreate', sent?.message.value as Buffer)).toEqual({
+      ProductID: productId,
+      Name: 'Desk lamp',
+      Description: 'A warm LED desk lamp',
+      Price: 49.9,
+    });
+  });
+
+  it('PUT publishes ProductUpdate and DELETE publishes ProductDelete for the id in the path, in order', async () => {
+    const id = '3b241101-e2bb-4255-8caf-4136c566a962';
+    expect((await json('PUT', `/api/v1/products/${id}`, { ...valid, price: 10 })).json()).toEqual({
+      productId: id,
+    });
+    expect((await json('DELETE', `/api/v1/products/${id}`)).statusCode).toBe(200);
+
+    const sent = await messagesFor(id, 2);
+    expect(sent.map((s) => s.topic)).toEqual([topics.commands.update, topics.commands.delete]);
+    expect(decodeMessage('ProductUpdate', sent[0]?.message.value as Buffer)).toMatchObject({
+      ProductID: id,
+      Price: 10,
+    });
+    expect(decodeMessage('ProductDelete', sent[1]?.message.value as Buffer)).toEqual({ ProductID: id });
+  });
+});
+
+describe('bad input is refused with problem+json and publishes nothing', () => {
+  const id = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
+  const cases: [string, () => ReturnType<typeof json>, number, string | undefined][] = [
+    [
+      'a missing field',
+      () => json('POST', '/api/v1/products', { name: 'x', price: 1 }),
+      400,
+      '/body/description',
+    ],
+    ['a wrong type', () => json('POST', '/api/v1/products', { ...valid, price: '12' }), 400, '/body/price'],
+    [
+      'a name that is too long',
+      () => json('POST', '/api/v1/products', { ...valid, name: 'n'.repeat(251) }),
+      400,
+      '/body/name',
+    ],
+    [
+      'a negative price',
+      () => json('PUT', `/api/v1/products/${id}`, { ...valid, price: -1 }),
+      400,
+      '/body/price',
+    ],
+    [
+      'an unknown field',
+      () => json('POST', '/api/v1/products', { ...valid, discount: 5 }),
+      400,
+      '/body/discount',
+    ],
+    ['a path id that is not a UUID', () => json('PUT', '/api/v1/products/42', valid), 400, '/params/id'],
+    ['a delete of a non-UUID id', () => json('DELETE', '/api/v1/products/not-a-uuid'), 400, '/params/id'],
+    [
+      'broken JSON',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/products',
+          payload: '{"name": "x",',
+          headers: { 'content-type': 'application/json' },
+        }),
+      400,
+      undefined,
+    ],
+    [
+      'a body over the size limit',
+      () => json('POST', '/api/v1/products', { ...valid, description: 'd'.repeat(20_000) }),
+      413,
+      undefined,
+    ],
+  ];
+
+  it.each(cases)('%s', async (_name, request, status, pointer) => {
+    const before = received.length;
+    const response = await request();
+
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = response.json();
+    expect(problem).toMatchObject({ status, type: expect.stringMatching(/^urn:cqrs-products:problem:/) });
+    expect(problem.title).toEqual(expect.any(String));
+    if (pointer) expect(problem.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
+
+    // A valid command sent afterwards is the next (and only new) message on the topics.
+    const marker = await json('POST', '/api/v1/products', valid);
+    const markerId = marker.json().productId;
+    await messagesFor(markerId, 1);
+    expect(received.slice(before).map((r) => r.message.key?.toString())).toEqual([markerId]);
+  });
+});
+
+describe('when Kafka does not take the command', () => {
+  it('answers 503 problem+json', async () => {
+    const deadKafka = createKafka(
+      { brokers: ['127.0.0.1:1'], clientId: 'dead', retries: 1, connectionTimeoutMs: 500 },
+      log,
+    );
+    const deadProducer = createProducer(deadKafka);
+    const deadApp = await buildApp({
+      log,
+      bodyLimitBytes: 16_384,
+      commands: productCommands(deadProducer, prefix),
+      reader: unusedReader,
+    });
+    try {
+      const response = await deadApp.inject({ method: 'POST', url: '/api/v1/products', payload: valid });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toMatchObject({
+        type: 'urn:cqrs-products:problem:command-not-accepted',
+        status: 503,
+      });
+    } finally {
+      await deadApp.close();
+    }
+  });
+});
