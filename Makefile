@@ -8,7 +8,7 @@ WITH_INFRA := scripts/with-infra-env.sh
 EXTERNAL_INFRA := $(and $(KAFKA_BROKERS),$(POSTGRES_URL),$(MONGO_URI),$(REDIS_URL))
 
 .PHONY: help install build infra-up infra-down infra-status migrate-up migrate-down proto proto-check \
-        lint typecheck check test test-unit test-int test-faults clean
+        lint typecheck check test test-unit test-int test-e2e test-faults clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -52,7 +52,7 @@ check: lint typecheck proto-check ## Lint, type-check and verify generated code
 test: install check ## Lint, type-check, then unit and integration tests against real servers
 	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
 	rm -rf .test-results && mkdir -p .test-results
-	$(WITH_INFRA) npx vitest run --project unit --project int \
+	$(WITH_INFRA) npx vitest run --project unit --project int --project e2e \
 	  --reporter=default --reporter=json --outputFile.json=.test-results/main.json
 	$(WITH_INFRA) npx vitest run --project faults --passWithNoTests \
 	  --reporter=default --reporter=json --outputFile.json=.test-results/faults.json
@@ -63,6 +63,10 @@ test-unit: install ## Unit tests only (no servers needed)
 test-int: install ## Integration tests only (starts the native infra when needed)
 	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
 	$(WITH_INFRA) npx vitest run --project int
+
+test-e2e: install ## End-to-end tests: the three services as processes, through the REST API
+	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
+	$(WITH_INFRA) npx vitest run --project e2e
 
 test-faults: install ## Fault tests: stop and restart real servers mid-stream (native infra only)
 	bash scripts/infra/up.sh

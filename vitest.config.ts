@@ -23,6 +23,18 @@ export default defineConfig({
         },
       },
       {
+        // The three services as real processes, driven through the public REST API.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['**/test/**/*.e2e.spec.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['packages/testing/src/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         // Tests that stop and restart real servers: one file at a time, and run by `make test`
         // after the other tiers, so no other test ever sees the outage.
         extends: true,

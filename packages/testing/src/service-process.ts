@@ -1,17 +1,99 @@
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+const entry = ['--conditions=source', '--import', 'tsx', 'src/main.ts'];
 
 /**
  * Runs a service's real entry point from its TypeScript sources (as `npm run dev` does) and
  * waits for it to exit; for start-up behaviour that ends the process, such as a bad config.
  */
-export function runServiceMainToExit(
-  serviceDir: string,
-  env: Record<string, string>,
-): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+export function runServiceMainToExit(serviceDir: string, env: Record<string, string>): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, entry, {
     cwd: serviceDir,
     env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 20_000,
   });
+}
+
+/** A port that was free a moment ago (the OS picks it), for services started as processes. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  /** Everything the process wrote so far (JSON log lines and stderr), for failure messages. */
+  output(): string;
+  /** SIGTERM, then waits for the exit code (SIGKILL after the timeout). */
+  stop(timeoutMs?: number): Promise<number | null>;
+  /** SIGKILL: a crash, no graceful shutdown. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts a service as a real process and resolves once its `/ready` probe answers 200, so tests
+ * drive it exactly as a deployment would. Rejects with the process output if it exits or does
+ * not become ready in time.
+ */
+export async function startServiceProcess(
+  serviceDir: string,
+  env: Record<string, string>,
+  readyUrl: string,
+  timeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, entry, {
+    cwd: serviceDir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = once(child, 'exit');
+
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${serviceDir} exited with ${child.exitCode}:\n${output}`);
+    const ready = await fetch(readyUrl).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${serviceDir} not ready at ${readyUrl} after ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  return {
+    child,
+    output: () => output,
+    stop: async (stopTimeoutMs = 20_000) => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+      const [code] = (await exited) as [number | null];
+      clearTimeout(timer);
+      return code;
+    },
+    kill: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
