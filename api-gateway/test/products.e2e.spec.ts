@@ -1,0 +1,101 @@
+import { type Stack, startStack, uniqueName } from '@cqrs-products/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let stack: Stack;
+let stopped = false;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  if (!stopped) await stack?.stop();
+});
+
+const api = (path: string, init?: RequestInit) =>
+  fetch(`${stack.apiUrl}${path}`, {
+    ...init,
+    headers: init?.body ? { 'content-type': 'application/json' } : {},
+  });
+const send = (method: string, path: string, body?: unknown) =>
+  api(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+
+/** Queries are eventually consistent: poll until the read model shows what we expect. */
+async function eventually<T>(read: () => Promise<T>, until: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (until(value)) return value;
+    if (Date.now() > deadline) throw new Error(`not reached in ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const getProduct = async (id: string) => {
+  const response = await api(`/products/${id}`);
+  return { status: response.status, body: await response.json() };
+};
+
+describe('a product through the whole system', () => {
+  const word = uniqueName('lamp');
+  let id: string;
+
+  it('POST returns 201 with a new id, and GET shows the product once the writer and reader have applied it', async () => {
+    const created = await send('POST', '/products', { name: `Desk ${word}`, description: 'Warm light', price: 49.9 });
+    expect(created.status).toBe(201);
+    id = (await created.json()).productId;
+
+    const { body } = await eventually(
+      () => getProduct(id),
+      (r) => r.status === 200,
+    );
+    expect(body).toMatchObject({ productId: id, name: `Desk ${word}`, description: 'Warm light', price: 49.9, version: 1 });
+    expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
+  });
+
+  it('PUT changes the product and GET then shows the next version', async () => {
+    const updated = await send('PUT', `/products/${id}`, { name: `Floor ${word}`, description: 'Warm light', price: 59 });
+    expect(updated.status).toBe(200);
+
+    const { body } = await eventually(
+      () => getProduct(id),
+      (r) => r.body.version === 2,
+    );
+    expect(body).toMatchObject({ name: `Floor ${word}`, price: 59, version: 2 });
+  });
+
+  it('search finds it by a case-insensitive part of its name', async () => {
+    const response = await api(`/products/search?search=${encodeURIComponent(word.toUpperCase())}&page=1&size=5`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      totalCount: 1,
+      totalPages: 1,
+      page: 1,
+      size: 5,
+      hasMore: false,
+      products: [{ productId: id, version: 2 }],
+    });
+  });
+
+  it('DELETE removes it: GET answers 404 problem+json and search no longer finds it', async () => {
+    expect((await send('DELETE', `/products/${id}`)).status).toBe(200);
+
+    const { body } = await eventually(
+      () => getProduct(id),
+      (r) => r.status === 404,
+    );
+    expect(body).toMatchObject({ status: 404, type: 'urn:cqrs-products:problem:product-not-found' });
+    const search = await (await api(`/products/search?search=${word}`)).json();
+    expect(search.totalCount).toBe(0);
+  });
+
+  it('GET of an id that never existed is 404, and bad paging is 400', async () => {
+    expect((await getProduct('8d7e6f5a-4b3c-4d2e-9f1a-0b1c2d3e4f5a')).status).toBe(404);
+    expect((await api('/products/search?page=0')).status).toBe(400);
+    expect((await api('/products/search?size=101')).status).toBe(400);
+  });
+
+  it('every service shuts down cleanly on SIGTERM', async () => {
+    stopped = true;
+    const codes = await Promise.all(Object.values(stack.services).map((s) => s.stop()));
+    await stack.database.drop();
+    expect(codes).toEqual([0, 0, 0]);
+  });
+});
