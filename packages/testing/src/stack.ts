@@ -12,6 +12,7 @@ export interface Stack {
   readonly apiUrl: string;
   readonly database: TestDatabase;
   readonly mongoUri: string;
+  readonly mongoDatabase: string;
   readonly redisKeyPrefix: string;
   readonly topicPrefix: string;
   readonly services: Record<ServiceName, ServiceProcess>;
@@ -34,9 +35,8 @@ interface ServiceSpec {
 export async function startStack(endpoints: Endpoints = testEndpoints(), logLevel = 'warn'): Promise<Stack> {
   const id = uniqueName('stack');
   const database = await createTestDatabase(endpoints.postgresUrl);
-  const mongo = new URL(endpoints.mongoUri);
-  mongo.pathname = `/${id}`;
-  const mongoUri = mongo.toString();
+  const mongoUri = endpoints.mongoUri;
+  const mongoDatabase = id;
   const topicPrefix = `${id}_`;
   const redisKeyPrefix = `${id}:`;
   const [readerGrpc, gatewayHttp] = [await freePort(), await freePort()];
@@ -65,6 +65,7 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
       env: {
         ...common,
         MONGO_URI: mongoUri,
+        MONGO_DATABASE: mongoDatabase,
         REDIS_URL: endpoints.redisUrl,
         REDIS_KEY_PREFIX: redisKeyPrefix,
         KAFKA_GROUP_ID: `${id}_reader`,
@@ -105,6 +106,7 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
     apiUrl: `http://127.0.0.1:${gatewayHttp}/api/v1`,
     database,
     mongoUri,
+    mongoDatabase,
     redisKeyPrefix,
     topicPrefix,
     services,
