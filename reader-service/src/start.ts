@@ -1,54 +1,117 @@
-import { createKafka, pingKafka } from '@cqrs-products/kafka';
+import { deadLetterTopic, loadReaderProto, productTopics } from '@cqrs-products/contracts';
+import { createKafka, createProducer, ensureTopics, pingKafka } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
 import { startProbeServer } from '@cqrs-products/probes';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import type { Config } from './config.js';
+import { startReaderServer } from './grpc/reader.server.js';
+import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
+import { createProductRepository, type ProductDocument } from './mongo/product.repository.js';
+import { createReadModel } from './read-model.js';
+import { createProductCache } from './redis/product.cache.js';
 
 export interface ReaderService {
   readonly log: Logger;
+  /** The bound ports (useful when the config asked for port 0). */
+  readonly grpcPort: number;
+  readonly probesPort: number;
   stop(): Promise<void>;
 }
 
-/** Connects to MongoDB, Redis and Kafka and serves probes; stop() releases everything in reverse order. */
+/**
+ * Connects to MongoDB and Kafka (failing fast when they are wrong), prepares indexes and topics,
+ * then serves gRPC, consumes events and serves probes. Redis is optional at start-up: without it
+ * the reader answers from MongoDB and the client keeps reconnecting in the background.
+ */
 export async function start(config: Config): Promise<ReaderService> {
   const log = createLogger({ service: config.serviceName, level: config.logLevel });
   const mongo = new MongoClient(config.mongo.uri, { serverSelectionTimeoutMS: 5_000 });
-  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(config.redis.url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    commandTimeout: config.redis.commandTimeoutMs,
+    // Fail commands at once while disconnected instead of queueing them: a query would rather
+    // read MongoDB now than wait for Redis to come back.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+  });
+  redis.on('error', (error) => log.debug({ err: error }, 'redis connection error'));
   const kafka = createKafka(
     { brokers: config.kafka.brokers, clientId: config.serviceName },
     log.child({ component: 'kafka' }),
   );
+  const topics = productTopics(config.kafka.topicPrefix).events;
+  const producer = createProducer(kafka);
+
+  const collection = mongo.db(config.mongo.database).collection<ProductDocument>(config.mongo.collection);
+  const repository = createProductRepository(collection);
+  const mongoPing = () => mongo.db(config.mongo.database).command({ ping: 1 });
 
   try {
-    // Fail at start-up, not on the first event, when a dependency is wrong.
+    // Fail at start-up, not on the first event, when MongoDB or Kafka is wrong.
     await mongo.connect();
-    await redis.connect();
+    await repository.ensureIndexes();
     await pingKafka(kafka);
+    if (config.kafka.topics.create) {
+      const names = Object.values(topics);
+      await ensureTopics(kafka, [...names, ...names.map(deadLetterTopic)], config.kafka.topics);
+    }
+    await producer.connect();
   } catch (error) {
     redis.disconnect();
+    await producer.disconnect().catch(() => {});
     await mongo.close();
     throw error;
   }
+  await redis.connect().catch((error: unknown) => {
+    log.warn({ err: error }, 'redis unavailable at start-up, serving from MongoDB until it is back');
+  });
 
+  const cache = createProductCache({
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    ttlSeconds: config.redis.ttlSeconds,
+    log: log.child({ component: 'cache' }),
+  });
+  const readModel = createReadModel({ repository, cache, log: log.child({ component: 'read-model' }) });
+  const grpc = await startReaderServer({
+    host: config.host,
+    port: config.grpc.port,
+    readModel,
+    reader: loadReaderProto(),
+    log: log.child({ component: 'grpc' }),
+  });
+  const consumer = await startProductEventsConsumer({
+    kafka,
+    groupId: config.kafka.groupId,
+    topics,
+    readModel,
+    deadLetterProducer: producer,
+    log: log.child({ component: 'consumer' }),
+    mongoHealthy: () => mongoPing().then(() => true),
+  });
   const probes = await startProbeServer({
     host: config.host,
     port: config.probes.port,
-    checks: {
-      mongo: () => mongo.db().command({ ping: 1 }),
-      redis: () => redis.ping(),
-      kafka: () => pingKafka(kafka),
-    },
+    checks: { mongo: mongoPing, redis: () => redis.ping(), kafka: () => pingKafka(kafka) },
   });
-  log.info({ probesPort: probes.port }, 'reader-service started');
+  log.info({ grpcPort: grpc.port, probesPort: probes.port }, 'reader-service started');
 
   return {
     log,
+    grpcPort: grpc.port,
+    probesPort: probes.port,
+    // Intake first (traffic drains, the in-flight event finishes and commits), storage last.
     stop: async () => {
       probes.markShuttingDown();
-      await probes.close();
-      await redis.quit();
+      await consumer.stop();
+      await grpc.stop(5_000);
+      await producer.disconnect();
+      cache.close();
+      await redis.quit().catch(() => redis.disconnect());
       await mongo.close();
+      await probes.close();
     },
   };
 }

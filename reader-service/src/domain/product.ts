@@ -1,0 +1,129 @@
+import { readerErrors } from '../errors.js';
+
+/** A product as the read model serves it. Version starts at 1 and grows with every committed change. */
+export interface Product {
+  readonly productId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly price: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly version: number;
+}
+
+/**
+ * What a delete leaves behind. Removing the document would forget its version, and a stale
+ * update delivered after the delete (redelivery, or reordering across restarts) would then
+ * upsert the product back to life. The tombstone keeps the version; every query hides it.
+ */
+export interface Tombstone {
+  readonly productId: string;
+  readonly version: number;
+  readonly deletedAt: Date;
+}
+
+/** One document per productId in the read model. */
+export type StoredProduct =
+  | { readonly kind: 'live'; readonly product: Product }
+  | { readonly kind: 'deleted'; readonly tombstone: Tombstone };
+
+export type ProductEvent =
+  | { readonly type: 'ProductCreated'; readonly product: Product }
+  | { readonly type: 'ProductUpdated'; readonly product: Product }
+  | {
+      readonly type: 'ProductDeleted';
+      readonly productId: string;
+      readonly version: number;
+      readonly deletedAt: Date;
+    };
+
+export const eventVersion = (event: ProductEvent): number =>
+  event.type === 'ProductDeleted' ? event.version : event.product.version;
+
+export const storedVersion = (stored: StoredProduct): number =>
+  stored.kind === 'live' ? stored.product.version : stored.tombstone.version;
+
+/** The document an event leaves behind (created and updated carry the full product state). */
+export function projectEvent(event: ProductEvent): StoredProduct {
+  switch (event.type) {
+    case 'ProductCreated':
+    case 'ProductUpdated':
+      return { kind: 'live', product: event.product };
+    case 'ProductDeleted':
+      return {
+        kind: 'deleted',
+        tombstone: { productId: event.productId, version: event.version, deletedAt: event.deletedAt },
+      };
+    default:
+      return assertNever(event);
+  }
+}
+
+export interface ProductFields {
+  readonly name: string;
+  readonly description: string;
+  readonly price: number;
+}
+
+/*
+ * The original's direct writes to the read model (gRPC CreateProduct / UpdateProduct /
+ * DeleteProductByID), expressed as the events they amount to, so they go through the same
+ * version-guarded write as Kafka events and can never move a product's version backwards.
+ */
+
+export function decideCreate(
+  productId: string,
+  fields: ProductFields,
+  stored: StoredProduct | null,
+  now: Date,
+): ProductEvent {
+  if (stored?.kind === 'live') throw readerErrors.PRODUCT_ALREADY_EXISTS(productId);
+  // Re-creating a deleted id continues after the tombstone: versions of one id only grow.
+  const version = stored ? storedVersion(stored) + 1 : 1;
+  return {
+    type: 'ProductCreated',
+    product: { productId, ...fields, createdAt: now, updatedAt: now, version },
+  };
+}
+
+export function decideUpdate(
+  productId: string,
+  fields: ProductFields,
+  stored: StoredProduct | null,
+  now: Date,
+): ProductEvent {
+  if (stored?.kind !== 'live') throw readerErrors.PRODUCT_NOT_FOUND(productId);
+  const { createdAt, version } = stored.product;
+  return {
+    type: 'ProductUpdated',
+    product: { productId, ...fields, createdAt, updatedAt: now, version: version + 1 },
+  };
+}
+
+export function decideDelete(productId: string, stored: StoredProduct | null, now: Date): ProductEvent {
+  if (stored?.kind !== 'live') throw readerErrors.PRODUCT_NOT_FOUND(productId);
+  return { type: 'ProductDeleted', productId, version: stored.product.version + 1, deletedAt: now };
+}
+
+export interface Page {
+  readonly totalCount: number;
+  readonly totalPages: number;
+  readonly page: number;
+  readonly size: number;
+  readonly hasMore: boolean;
+  /** How many matches come before this page. */
+  readonly skip: number;
+}
+
+/** Paging math for search: pages count from 1; a page past the end is empty, not an error. */
+export function pageOf(totalCount: number, page: number, size: number): Page {
+  const totalPages = Math.ceil(totalCount / size);
+  return { totalCount, totalPages, page, size, hasMore: page < totalPages, skip: (page - 1) * size };
+}
+
+/** Search text is matched literally: every regular expression metacharacter is escaped. */
+export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected event: ${JSON.stringify(value)}`);
+}

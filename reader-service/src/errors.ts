@@ -1,0 +1,18 @@
+import { defineErrors, type ErrorCatalogue, GrpcStatus } from '@cqrs-products/errors';
+
+/** Every failure the reader reports to callers, with its gRPC (and, through the gateway, HTTP) status. */
+export const readerErrorCatalogue = {
+  PRODUCT_NOT_FOUND: { message: 'Product not found', httpStatus: 404, grpcStatus: GrpcStatus.NOT_FOUND },
+  PRODUCT_ALREADY_EXISTS: {
+    message: 'Product already exists',
+    httpStatus: 409,
+    grpcStatus: GrpcStatus.ALREADY_EXISTS,
+  },
+  PRODUCT_CHANGED_CONCURRENTLY: {
+    message: 'Product was changed concurrently, try again',
+    httpStatus: 409,
+    grpcStatus: GrpcStatus.ABORTED,
+  },
+} as const satisfies ErrorCatalogue;
+
+export const readerErrors = defineErrors(readerErrorCatalogue);

@@ -1,0 +1,131 @@
+import {
+  type LoadedProto,
+  paging,
+  productFields,
+  type ReaderProto,
+  toTimestamp,
+} from '@cqrs-products/contracts';
+import { type GrpcServer, startGrpcServer, type UnaryLog, unary } from '@cqrs-products/grpc';
+import { z } from 'zod';
+import type { Product } from '../domain/product.js';
+import type { ReadModel } from '../read-model.js';
+
+export const readerServiceName = 'readerService.readerService';
+
+// proto3 cannot tell an absent number from 0, so 0 means "not given" and takes the default.
+const pageField = z
+  .number()
+  .int()
+  .min(0, 'must be at least 1')
+  // Bounds the skip MongoDB has to walk; nobody pages a million pages deep.
+  .max(1_000_000, 'must be at most 1000000')
+  .transform((page) => page || 1);
+const sizeField = z
+  .number()
+  .int()
+  .min(0, 'must be at least 1')
+  .max(paging.maxSize, `must be at most ${paging.maxSize}`)
+  .transform((size) => size || paging.defaultSize);
+
+const requests = {
+  byId: z.object({ ProductID: productFields.productId }),
+  write: z.object({
+    ProductID: productFields.productId,
+    Name: productFields.name,
+    Description: productFields.description,
+    Price: productFields.price,
+  }),
+  search: z.object({
+    Search: z.string().trim().max(500, 'must be at most 500 characters'),
+    page: pageField,
+    size: sizeField,
+  }),
+};
+
+export interface ReaderServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly readModel: ReadModel;
+  readonly reader: LoadedProto<ReaderProto>;
+  readonly log: UnaryLog;
+}
+
+/** Thin: validate the request, call the read model, shape the answer; errors map in `unary`. */
+export function startReaderServer({
+  host,
+  port,
+  readModel,
+  reader,
+  log,
+}: ReaderServerOptions): Promise<GrpcServer> {
+  const handlers = {
+    GetProductById: unary(
+      'GetProductById',
+      requests.byId,
+      async ({ ProductID }) => ({ Product: toGrpcProduct(await readModel.getById(ProductID)) }),
+      log,
+    ),
+    SearchProduct: unary(
+      'SearchProduct',
+      requests.search,
+      async ({ Search, page, size }) => {
+        const result = await readModel.search({ text: Search, page, size });
+        return {
+          TotalCount: result.totalCount,
+          TotalPages: result.totalPages,
+          Page: result.page,
+          Size: result.size,
+          HasMore: result.hasMore,
+          Products: result.products.map(toGrpcProduct),
+        };
+      },
+      log,
+    ),
+    CreateProduct: unary(
+      'CreateProduct',
+      requests.write,
+      async ({ ProductID, Name, Description, Price }) => {
+        await readModel.create(ProductID, { name: Name, description: Description, price: Price });
+        return { ProductID };
+      },
+      log,
+    ),
+    UpdateProduct: unary(
+      'UpdateProduct',
+      requests.write,
+      async ({ ProductID, Name, Description, Price }) => {
+        await readModel.update(ProductID, { name: Name, description: Description, price: Price });
+        return { ProductID };
+      },
+      log,
+    ),
+    DeleteProductByID: unary(
+      'DeleteProductByID',
+      requests.byId,
+      async ({ ProductID }) => {
+        await readModel.delete(ProductID);
+        return {};
+      },
+      log,
+    ),
+  };
+
+  return startGrpcServer({
+    host,
+    port,
+    services: [readerServiceName],
+    reflection: reader.definition,
+    register: (server) => server.addService(reader.proto.readerService.readerService.service, handlers),
+  });
+}
+
+/** Every product leaves with its version, so callers can tell how fresh their copy is. */
+export const toGrpcProduct = (product: Product) => ({
+  ProductID: product.productId,
+  Name: product.name,
+  Description: product.description,
+  Price: product.price,
+  CreatedAt: toTimestamp(product.createdAt),
+  UpdatedAt: toTimestamp(product.updatedAt),
+  Version: product.version,
+});

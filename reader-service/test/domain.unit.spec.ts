@@ -1,0 +1,143 @@
+import { AppError } from '@cqrs-products/errors';
+import { describe, expect, it } from 'vitest';
+import {
+  decideCreate,
+  decideDelete,
+  decideUpdate,
+  escapeRegex,
+  type Product,
+  pageOf,
+  projectEvent,
+  type StoredProduct,
+} from '../src/domain/product.js';
+
+const id = '3f2a3c1e-8d7b-4f5a-9c6e-1b2d3e4f5a6b';
+const t0 = new Date('2024-01-01T00:00:00.000Z');
+const t1 = new Date('2024-01-02T00:00:00.000Z');
+const fields = { name: 'Lamp', description: 'A desk lamp', price: 19.99 };
+const product = (version: number): Product => ({
+  productId: id,
+  ...fields,
+  createdAt: t0,
+  updatedAt: t0,
+  version,
+});
+const live = (version: number): StoredProduct => ({ kind: 'live', product: product(version) });
+const deleted = (version: number): StoredProduct => ({
+  kind: 'deleted',
+  tombstone: { productId: id, version, deletedAt: t0 },
+});
+
+const codeOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
+  }
+};
+
+describe('projecting an event', () => {
+  it('stores the full product state that created and updated events carry', () => {
+    expect(projectEvent({ type: 'ProductUpdated', product: product(3) })).toEqual(live(3));
+  });
+
+  it('turns a delete into a tombstone that keeps the version', () => {
+    expect(projectEvent({ type: 'ProductDeleted', productId: id, version: 4, deletedAt: t0 })).toEqual(
+      deleted(4),
+    );
+  });
+});
+
+describe('direct writes to the read model', () => {
+  it('create starts a new product at version 1', () => {
+    expect(decideCreate(id, fields, null, t1)).toEqual({
+      type: 'ProductCreated',
+      product: { productId: id, ...fields, createdAt: t1, updatedAt: t1, version: 1 },
+    });
+  });
+
+  it('create refuses an id that is in use', () => {
+    expect(codeOf(() => decideCreate(id, fields, live(2), t1))).toBe('PRODUCT_ALREADY_EXISTS');
+  });
+
+  it('create of a deleted id continues after the tombstone so the version never goes back', () => {
+    const event = decideCreate(id, fields, deleted(5), t1);
+    expect(event.type === 'ProductCreated' && event.product.version).toBe(6);
+  });
+
+  it('update keeps createdAt, sets updatedAt and increments the version', () => {
+    expect(decideUpdate(id, { ...fields, price: 25 }, live(2), t1)).toEqual({
+      type: 'ProductUpdated',
+      product: { productId: id, ...fields, price: 25, createdAt: t0, updatedAt: t1, version: 3 },
+    });
+  });
+
+  it('update and delete of a missing or deleted product are not found', () => {
+    expect(codeOf(() => decideUpdate(id, fields, null, t1))).toBe('PRODUCT_NOT_FOUND');
+    expect(codeOf(() => decideUpdate(id, fields, deleted(3), t1))).toBe('PRODUCT_NOT_FOUND');
+    expect(codeOf(() => decideDelete(id, null, t1))).toBe('PRODUCT_NOT_FOUND');
+    expect(codeOf(() => decideDelete(id, deleted(3), t1))).toBe('PRODUCT_NOT_FOUND');
+  });
+
+  it('delete leaves a tombstone one version after the product', () => {
+    expect(decideDelete(id, live(7), t1)).toEqual({
+      type: 'ProductDeleted',
+      productId: id,
+      version: 8,
+      deletedAt: t1,
+    });
+  });
+});
+
+describe('search paging', () => {
+  it('counts pages, rounding a partial last page up', () => {
+    expect(pageOf(25, 1, 10)).toEqual({
+      totalCount: 25,
+      totalPages: 3,
+      page: 1,
+      size: 10,
+      hasMore: true,
+      skip: 0,
+    });
+  });
+
+  it('has no more after the last page', () => {
+    expect(pageOf(25, 3, 10)).toMatchObject({ totalPages: 3, hasMore: false, skip: 20 });
+    expect(pageOf(30, 3, 10)).toMatchObject({ totalPages: 3, hasMore: false });
+  });
+
+  it('answers an empty result with zero pages and nothing more', () => {
+    expect(pageOf(0, 1, 10)).toMatchObject({ totalCount: 0, totalPages: 0, hasMore: false, skip: 0 });
+  });
+
+  it('treats a page past the end as empty, not as an error', () => {
+    expect(pageOf(5, 4, 2)).toMatchObject({ totalPages: 3, hasMore: false, skip: 6 });
+  });
+
+  it('handles the size bounds: one per page and a hundred per page', () => {
+    expect(pageOf(3, 2, 1)).toMatchObject({ totalPages: 3, hasMore: true, skip: 1 });
+    expect(pageOf(250, 3, 100)).toMatchObject({ totalPages: 3, hasMore: false, skip: 200 });
+  });
+});
+
+describe('escaping search text', () => {
+  const literal = (text: string) => new RegExp(escapeRegex(text), 'i');
+
+  it.each(['.*', '(', '[', '\\', 'a+b?', '^$', '{2}', 'x|y', 'C:\\temp\\[draft].*'])(
+    'matches %j only literally',
+    (text) => {
+      expect(literal(text).test(`before ${text} after`)).toBe(true);
+      expect(literal(text).source).not.toBe(text);
+    },
+  );
+
+  it('no longer matches what the unescaped pattern would', () => {
+    expect(literal('.*').test('anything')).toBe(false);
+    expect(literal('a.c').test('abc')).toBe(false);
+  });
+
+  it('leaves ordinary text alone', () => {
+    expect(escapeRegex('desk lamp 42')).toBe('desk lamp 42');
+  });
+});

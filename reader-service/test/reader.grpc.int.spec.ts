@@ -1,0 +1,290 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { GrpcStatus } from '@cqrs-products/errors';
+import {
+  credentials,
+  type GrpcObject,
+  loadPackageDefinition,
+  makeGenericClientConstructor,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { service as healthService } from 'grpc-health-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newProductId, type ReaderHarness, startReaderHarness } from './support/reader-harness.js';
+
+interface GrpcProduct {
+  ProductID: string;
+  Name: string;
+  Description: string;
+  Price: number;
+  CreatedAt: { seconds: number; nanos: number } | null;
+  UpdatedAt: { seconds: number; nanos: number } | null;
+  Version: number;
+}
+interface SearchRes {
+  TotalCount: number;
+  TotalPages: number;
+  Page: number;
+  Size: number;
+  HasMore: boolean;
+  Products: GrpcProduct[];
+}
+
+let reader: ReaderHarness;
+beforeAll(async () => {
+  reader = await startReaderHarness();
+});
+afterAll(() => reader?.stop());
+
+const lamp = { Name: 'Lamp', Description: 'A desk lamp', Price: 19.99 };
+const get = (ProductID: string) => reader.call<{ Product: GrpcProduct }>('GetProductById', { ProductID });
+const search = (request: object) => reader.call<SearchRes>('SearchProduct', request);
+const create = (ProductID: string, fields: object = lamp) =>
+  reader.call<{ ProductID: string }>('CreateProduct', { ProductID, ...fields });
+
+describe('CreateProduct', () => {
+  it('stores a new product at version 1, with timestamps, readable at once', async () => {
+    const id = newProductId();
+    const created = await create(id);
+    expect(created).toEqual({ error: null, value: { ProductID: id } });
+
+    const { value } = await get(id);
+    expect(value?.Product).toMatchObject({ ProductID: id, ...lamp, Version: 1 });
+    expect(value?.Product.CreatedAt?.seconds).toBeGreaterThan(0);
+    expect(value?.Product.UpdatedAt).toEqual(value?.Product.CreatedAt);
+  });
+
+  it('answers ALREADY_EXISTS for an id in use', async () => {
+    const id = newProductId();
+    await create(id);
+    const { error } = await create(id);
+    expect(error?.code).toBe(GrpcStatus.ALREADY_EXISTS);
+    expect(error?.metadata.get('error-code')).toEqual(['PRODUCT_ALREADY_EXISTS']);
+  });
+
+  it.each([
+    ['a product id that is not a UUID', { ProductID: 'abc' }, /^ProductID: must be a UUID/],
+    ['an empty name', { Name: '  ' }, /^Name: must not be empty/],
+    ['a negative price', { Price: -1 }, /^Price: must not be negative/],
+  ])('answers INVALID_ARGUMENT for %s', async (_, fields, details) => {
+    const { error } = await reader.call('CreateProduct', { ProductID: newProductId(), ...lamp, ...fields });
+    expect(error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(error?.details).toMatch(details);
+  });
+});
+
+describe('UpdateProduct', () => {
+  it('replaces the fields, keeps createdAt and increments the version', async () => {
+    const id = newProductId();
+    await create(id);
+    const before = (await get(id)).value?.Product;
+
+    const updated = await reader.call('UpdateProduct', {
+      ProductID: id,
+      Name: 'Floor lamp',
+      Description: 'Tall',
+      Price: 49,
+    });
+    expect(updated).toEqual({ error: null, value: { ProductID: id } });
+    const after = (await get(id)).value?.Product;
+    expect(after).toMatchObject({ Name: 'Floor lamp', Description: 'Tall', Price: 49, Version: 2 });
+    expect(after?.CreatedAt).toEqual(before?.CreatedAt);
+  });
+
+  it('answers NOT_FOUND for an unknown product and INVALID_ARGUMENT for a bad one', async () => {
+    expect((await reader.call('UpdateProduct', { ProductID: newProductId(), ...lamp })).error?.code).toBe(
+      GrpcStatus.NOT_FOUND,
+    );
+    expect(
+      (await reader.call('UpdateProduct', { ProductID: newProductId(), ...lamp, Name: '' })).error?.code,
+    ).toBe(GrpcStatus.INVALID_ARGUMENT);
+  });
+});
+
+describe('DeleteProductByID', () => {
+  it('hides the product from reads and search, and a second delete is NOT_FOUND', async () => {
+    const id = newProductId();
+    await create(id, { ...lamp, Name: `gone-${id}` });
+    expect(await reader.call('DeleteProductByID', { ProductID: id })).toEqual({ error: null, value: {} });
+
+    expect((await get(id)).error?.code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await search({ Search: `gone-${id}` })).value?.TotalCount).toBe(0);
+    expect((await reader.call('DeleteProductByID', { ProductID: id })).error?.code).toBe(
+      GrpcStatus.NOT_FOUND,
+    );
+    expect((await reader.call('UpdateProduct', { ProductID: id, ...lamp })).error?.code).toBe(
+      GrpcStatus.NOT_FOUND,
+    );
+  });
+
+  it('answers INVALID_ARGUMENT for an id that is not a UUID', async () => {
+    expect((await reader.call('DeleteProductByID', { ProductID: 'x' })).error?.code).toBe(
+      GrpcStatus.INVALID_ARGUMENT,
+    );
+  });
+});
+
+describe('GetProductById', () => {
+  it('answers NOT_FOUND for an unknown product and INVALID_ARGUMENT for a malformed id', async () => {
+    const missing = await get(newProductId());
+    expect(missing.error?.code).toBe(GrpcStatus.NOT_FOUND);
+    expect(missing.error?.metadata.get('error-code')).toEqual(['PRODUCT_NOT_FOUND']);
+    expect((await get('123')).error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+  });
+});
+
+describe('SearchProduct', () => {
+  // A token of this test run in every name, so the counts below see only these products.
+  const token = `zq${Date.now().toString(36)}`;
+  const ids: string[] = [];
+  beforeAll(async () => {
+    for (let i = 1; i <= 25; i++) {
+      const id = newProductId();
+      ids.push(id);
+      const name = `${token} Widget ${String(i).padStart(2, '0')}`;
+      const { error } = await create(id, { Name: name, Description: 'Sturdy', Price: i });
+      if (error) throw error;
+    }
+  });
+
+  it('pages through every match exactly once, newest first, and says when there is more', async () => {
+    const pages = await Promise.all([1, 2, 3].map((page) => search({ Search: token, page, size: 10 })));
+
+    expect(pages.map((p) => [p.value?.Products.length, p.value?.HasMore])).toEqual([
+      [10, true],
+      [10, true],
+      [5, false],
+    ]);
+    expect(pages[0]?.value).toMatchObject({ TotalCount: 25, TotalPages: 3, Page: 1, Size: 10 });
+    const seen = pages.flatMap((p) => p.value?.Products.map((product) => product.ProductID) ?? []);
+    expect(new Set(seen).size).toBe(25);
+    expect(new Set(seen)).toEqual(new Set(ids));
+    const all = pages.flatMap((p) => p.value?.Products ?? []);
+    const millis = (p: GrpcProduct) => (p.CreatedAt?.seconds ?? 0) * 1000 + (p.CreatedAt?.nanos ?? 0) / 1e6;
+    const newestFirst = [...all].sort(
+      (a, b) => millis(b) - millis(a) || (a.ProductID < b.ProductID ? -1 : 1),
+    );
+    expect(all.map((p) => p.ProductID)).toEqual(newestFirst.map((p) => p.ProductID));
+    expect(all.every((p) => p.Version === 1)).toBe(true);
+  });
+
+  it('answers a page past the end, and a search without matches, with an empty list', async () => {
+    expect((await search({ Search: token, page: 4, size: 10 })).value).toMatchObject({
+      TotalCount: 25,
+      TotalPages: 3,
+      Page: 4,
+      HasMore: false,
+      Products: [],
+    });
+    expect((await search({ Search: `${token}-nothing` })).value).toMatchObject({
+      TotalCount: 0,
+      TotalPages: 0,
+      HasMore: false,
+      Products: [],
+    });
+  });
+
+  it('defaults to page 1 of 10 and accepts sizes from 1 to 100', async () => {
+    expect((await search({ Search: token })).value).toMatchObject({ Page: 1, Size: 10, TotalPages: 3 });
+    expect((await search({ Search: token, size: 1 })).value).toMatchObject({ Size: 1, TotalPages: 25 });
+    expect((await search({ Search: token, size: 100 })).value?.Products).toHaveLength(25);
+  });
+
+  it.each([
+    [{ size: 101 }, /^size: must be at most 100/],
+    [{ size: -1 }, /^size: must be at least 1/],
+    [{ page: -1 }, /^page: must be at least 1/],
+  ])('answers INVALID_ARGUMENT for paging %j', async (paging, details) => {
+    const { error } = await search({ Search: token, ...paging });
+    expect(error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(error?.details).toMatch(details);
+  });
+
+  it('matches name or description case-insensitively', async () => {
+    expect(
+      (await search({ Search: `${token.toUpperCase()} WIDGET 07` })).value?.Products.map((p) => p.Name),
+    ).toEqual([`${token} Widget 07`]);
+    const byDescription = `${token}-desc`;
+    const id = newProductId();
+    await create(id, { Name: 'Plain', Description: `Made by ${byDescription.toUpperCase()}`, Price: 1 });
+    expect((await search({ Search: byDescription })).value?.Products.map((p) => p.ProductID)).toEqual([id]);
+  });
+
+  it('treats regular expression metacharacters as plain text and never errors', async () => {
+    const names = ['50% off .* sale', 'f(x) = [a]', 'C:\\temp\\notes', 'a+b? {2} ^$ |'];
+    const marked = names.map((name) => `${token}-re ${name}`);
+    for (const name of marked) await create(newProductId(), { Name: name, Description: 'x', Price: 1 });
+    const found = async (text: string) => {
+      const { error, value } = await search({ Search: `${token}-re ${text}` });
+      expect(error).toBeNull();
+      return value?.Products.map((p) => p.Name);
+    };
+
+    expect(await found('50% off .*')).toEqual([marked[0]]);
+    expect(await found('.*')).toEqual([]);
+    expect(await found('f(x)')).toEqual([marked[1]]);
+    expect(await found('f(')).toEqual([marked[1]]);
+    expect(await found('= [a')).toEqual([]);
+    expect(await found('f(x) = [a]')).toEqual([marked[1]]);
+    expect(await found('C:\\temp\\')).toEqual([marked[2]]);
+    expect(await found('a+b? {2} ^$ |')).toEqual([marked[3]]);
+    const { error } = await search({ Search: '[(\\' });
+    expect(error).toBeNull();
+  });
+});
+
+describe('standard gRPC services', () => {
+  it('reports the reader service as SERVING through the health service', async () => {
+    const Health = makeGenericClientConstructor(healthService, 'Health');
+    const health = new Health(reader.address, credentials.createInsecure()) as unknown as {
+      check(request: object, callback: (error: Error | null, value?: { status?: string }) => void): void;
+      close(): void;
+    };
+    const response = await new Promise<{ status?: string } | undefined>((resolve, reject) =>
+      health.check({ service: 'readerService.readerService' }, (error, value) =>
+        error ? reject(error) : resolve(value),
+      ),
+    );
+    health.close();
+    expect(response?.status).toBe('SERVING');
+  });
+
+  it('lists the reader service through server reflection', async () => {
+    const reflectionDir = dirname(createRequire(import.meta.url).resolve('@grpc/reflection'));
+    const definition = loadSync(join(reflectionDir, '../proto/grpc/reflection/v1alpha/reflection.proto'), {
+      keepCase: true,
+    });
+    const { grpc } = loadPackageDefinition(definition) as unknown as {
+      grpc: { reflection: { v1alpha: GrpcObject } };
+    };
+    const Reflection = grpc.reflection.v1alpha.ServerReflection as unknown as new (
+      address: string,
+      creds: ReturnType<typeof credentials.createInsecure>,
+    ) => {
+      ServerReflectionInfo(): NodeJS.ReadWriteStream & { write(request: object): boolean; end(): void };
+      close(): void;
+    };
+    const client = new Reflection(reader.address, credentials.createInsecure());
+    const stream = client.ServerReflectionInfo();
+    const response = await new Promise<{ list_services_response?: { service: { name: string }[] } }>(
+      (resolve, reject) => {
+        stream.on('data', resolve);
+        stream.on('error', reject);
+        stream.write({ list_services: '' });
+      },
+    );
+    stream.end();
+    client.close();
+    expect(response.list_services_response?.service.map((s) => s.name)).toContain(
+      'readerService.readerService',
+    );
+  });
+});
+
+describe('probes', () => {
+  it('report ready when MongoDB, Redis and Kafka answer', async () => {
+    const response = await fetch(`http://127.0.0.1:${reader.service.probesPort}/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: { mongo: 'ok', redis: 'ok', kafka: 'ok' } });
+  });
+});
