@@ -23,9 +23,9 @@ describe('OpenAPI document at /swagger/json', () => {
     const doc = (await app.inject({ method: 'GET', url: '/swagger/json' })).json();
 
     expect(doc.openapi).toMatch(/^3\./);
-    const operations = Object.entries(doc.paths as Record<string, Record<string, { responses: object }>>).flatMap(
-      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
-    );
+    const operations = Object.entries(
+      doc.paths as Record<string, Record<string, { responses: object }>>,
+    ).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual(
       [
         'POST /api/v1/products',
@@ -36,8 +36,19 @@ describe('OpenAPI document at /swagger/json', () => {
         'GET /api/v1/products/health',
       ].sort(),
     );
-    expect(Object.keys(doc.paths['/api/v1/products'].post.responses)).toEqual(['201', '400', '413', '415', '503']);
-    expect(Object.keys(doc.paths['/api/v1/products/{id}'].get.responses)).toEqual(['200', '400', '404', '503']);
+    expect(Object.keys(doc.paths['/api/v1/products'].post.responses)).toEqual([
+      '201',
+      '400',
+      '413',
+      '415',
+      '503',
+    ]);
+    expect(Object.keys(doc.paths['/api/v1/products/{id}'].get.responses)).toEqual([
+      '200',
+      '400',
+      '404',
+      '503',
+    ]);
   });
 
   it('describes the create body from the same zod schema that validates it, with an example', async () => {

@@ -19,12 +19,17 @@ const send = (method: string, path: string, body?: unknown) =>
   api(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 
 /** Queries are eventually consistent: poll until the read model shows what we expect. */
-async function eventually<T>(read: () => Promise<T>, until: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  until: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (until(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`not reached in ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -38,7 +43,11 @@ describe('a product through the whole system', () => {
   let id: string;
 
   it('POST returns 201 with a new id, and GET shows the product once the writer and reader have applied it', async () => {
-    const created = await send('POST', '/products', { name: `Desk ${word}`, description: 'Warm light', price: 49.9 });
+    const created = await send('POST', '/products', {
+      name: `Desk ${word}`,
+      description: 'Warm light',
+      price: 49.9,
+    });
     expect(created.status).toBe(201);
     id = (await created.json()).productId;
 
@@ -46,12 +55,22 @@ describe('a product through the whole system', () => {
       () => getProduct(id),
       (r) => r.status === 200,
     );
-    expect(body).toMatchObject({ productId: id, name: `Desk ${word}`, description: 'Warm light', price: 49.9, version: 1 });
+    expect(body).toMatchObject({
+      productId: id,
+      name: `Desk ${word}`,
+      description: 'Warm light',
+      price: 49.9,
+      version: 1,
+    });
     expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
   });
 
   it('PUT changes the product and GET then shows the next version', async () => {
-    const updated = await send('PUT', `/products/${id}`, { name: `Floor ${word}`, description: 'Warm light', price: 59 });
+    const updated = await send('PUT', `/products/${id}`, {
+      name: `Floor ${word}`,
+      description: 'Warm light',
+      price: 59,
+    });
     expect(updated.status).toBe(200);
 
     const { body } = await eventually(
@@ -62,7 +81,9 @@ describe('a product through the whole system', () => {
   });
 
   it('search finds it by a case-insensitive part of its name', async () => {
-    const response = await api(`/products/search?search=${encodeURIComponent(word.toUpperCase())}&page=1&size=5`);
+    const response = await api(
+      `/products/search?search=${encodeURIComponent(word.toUpperCase())}&page=1&size=5`,
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       totalCount: 1,
