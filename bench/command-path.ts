@@ -26,7 +26,14 @@ const body = JSON.stringify({ name: 'Bench lamp', description: 'A lamp made for 
 const stack = await startStack(undefined, 'error');
 try {
   // Warm-up: JIT, connections, topic metadata.
-  await autocannon({ url: `${stack.apiUrl}/products`, method: 'POST', body, headers: { 'content-type': 'application/json' }, duration: 2, connections: 10 });
+  await autocannon({
+    url: `${stack.apiUrl}/products`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    duration: 2,
+    connections: 10,
+  });
 
   const post = await autocannon({
     url: `${stack.apiUrl}/products`,
@@ -55,7 +62,11 @@ try {
     createToVisible: {
       products: visibleMs.length,
       concurrency: Number(values.concurrency),
-      latencyMs: { p50: round(percentile(visibleMs, 50)), p99: round(percentile(visibleMs, 99)), max: round(Math.max(...visibleMs)) },
+      latencyMs: {
+        p50: round(percentile(visibleMs, 50)),
+        p99: round(percentile(visibleMs, 99)),
+        max: round(Math.max(...visibleMs)),
+      },
     },
   };
   const json = JSON.stringify(result, null, 2);
@@ -72,13 +83,18 @@ async function createToVisible(count: number, concurrency: number): Promise<numb
   const worker = async () => {
     while (next++ < count) {
       const started = performance.now();
-      const response = await fetch(`${stack.apiUrl}/products`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const response = await fetch(`${stack.apiUrl}/products`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
       const { productId } = (await response.json()) as { productId: string };
       for (;;) {
         const get = await fetch(`${stack.apiUrl}/products/${productId}`);
         await get.arrayBuffer();
         if (get.status === 200) break;
-        if (performance.now() - started > 30_000) throw new Error(`product ${productId} not visible after 30 s`);
+        if (performance.now() - started > 30_000)
+          throw new Error(`product ${productId} not visible after 30 s`);
         await new Promise((r) => setTimeout(r, 2));
       }
       timings.push(performance.now() - started);

@@ -33,9 +33,19 @@ async function eventually<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+/** A product, or a problem+json body for errors. */
+interface Answer {
+  productId?: string;
+  version?: number;
+  createdAt: string;
+  status?: number;
+  type?: string;
+  totalCount?: number;
+  [field: string]: unknown;
+}
 const getProduct = async (id: string) => {
   const response = await api(`/products/${id}`);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Answer };
 };
 
 describe('a product through the whole system', () => {
@@ -49,7 +59,7 @@ describe('a product through the whole system', () => {
       price: 49.9,
     });
     expect(created.status).toBe(201);
-    id = (await created.json()).productId;
+    id = ((await created.json()) as { productId: string }).productId;
 
     const { body } = await eventually(
       () => getProduct(id),
@@ -103,7 +113,7 @@ describe('a product through the whole system', () => {
       (r) => r.status === 404,
     );
     expect(body).toMatchObject({ status: 404, type: 'urn:cqrs-products:problem:product-not-found' });
-    const search = await (await api(`/products/search?search=${word}`)).json();
+    const search = (await (await api(`/products/search?search=${word}`)).json()) as Answer;
     expect(search.totalCount).toBe(0);
   });
 

@@ -11,6 +11,8 @@ export const configSchema = z.object({
   kafka: z.object({
     brokers: fields.brokers,
     groupId: z.string().min(1),
+    // Empty in production; tests give each file its own prefix (see productTopics).
+    topicPrefix: z.string().default(''),
     topics: z.object({
       create: z.stringbool().or(z.boolean()),
       partitions: z.coerce.number().int().min(1),
@@ -19,8 +21,16 @@ export const configSchema = z.object({
   }),
   postgres: z.object({
     url: fields.url(['postgres', 'postgresql']),
-    poolSize: z.coerce.number().int().min(1).max(100),
+    poolSize: z.coerce.number().int().min(2).max(100),
   }),
+  outbox: z
+    .object({
+      // The fallback when a NOTIFY is lost (e.g. the LISTEN connection was re-established):
+      // it bounds the extra latency, it is not the normal path.
+      pollIntervalMs: z.coerce.number().int().min(10).max(60_000).default(500),
+      batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -29,11 +39,14 @@ export const envMapping = {
   ...commonEnv,
   GRPC_PORT: 'grpc.port',
   KAFKA_GROUP_ID: 'kafka.groupId',
+  KAFKA_TOPIC_PREFIX: 'kafka.topicPrefix',
   KAFKA_CREATE_TOPICS: 'kafka.topics.create',
   KAFKA_TOPIC_PARTITIONS: 'kafka.topics.partitions',
   KAFKA_TOPIC_REPLICATION_FACTOR: 'kafka.topics.replicationFactor',
   POSTGRES_URL: 'postgres.url',
   POSTGRES_POOL_SIZE: 'postgres.poolSize',
+  OUTBOX_POLL_INTERVAL_MS: 'outbox.pollIntervalMs',
+  OUTBOX_BATCH_SIZE: 'outbox.batchSize',
 } as const;
 
 export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url).pathname;

@@ -1,54 +1,122 @@
-import { commandTopics, deadLetterTopic, eventTopics } from '@cqrs-products/contracts';
-import { createKafka, ensureTopics, pingKafka } from '@cqrs-products/kafka';
+import { deadLetterTopic, loadWriterProto, productTopics } from '@cqrs-products/contracts';
+import { startGrpcServer } from '@cqrs-products/grpc';
+import { createKafka, createProducer, ensureTopics, pingKafka } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
 import { startProbeServer } from '@cqrs-products/probes';
 import pg from 'pg';
 import type { Config } from './config.js';
+import { registerWriterService, writerServiceName } from './grpc/writer.server.js';
+import { startProductCommandsConsumer } from './kafka/product-commands.consumer.js';
+import { startRelay } from './outbox/relay.js';
+import { findProduct } from './postgres/product.repository.js';
+import { createCommandHandler } from './product-command.handler.js';
 
 export interface WriterService {
   readonly log: Logger;
+  readonly grpcPort: number;
+  readonly probesPort: number;
   stop(): Promise<void>;
 }
 
-/** The topics this service reads, writes and dead-letters to. */
-export const writerTopics = [
-  ...Object.values(commandTopics),
-  ...Object.values(commandTopics).map(deadLetterTopic),
-  ...Object.values(eventTopics),
-];
+/** The topics this service reads, writes and dead-letters to, with the configured prefix. */
+export function writerTopics(prefix: string): string[] {
+  const { commands, events } = productTopics(prefix);
+  return [
+    ...Object.values(commands),
+    ...Object.values(commands).map(deadLetterTopic),
+    ...Object.values(events),
+  ];
+}
 
-/** Connects to PostgreSQL and Kafka and serves probes; stop() releases everything in reverse order. */
+/**
+ * Connects to PostgreSQL and Kafka, then starts the outbox relay, the gRPC server, the command
+ * consumer and the probes. stop() takes them down so that nothing accepted is left half done.
+ */
 export async function start(config: Config): Promise<WriterService> {
   const log = createLogger({ service: config.serviceName, level: config.logLevel });
+  const topics = productTopics(config.kafka.topicPrefix);
   const pool = new pg.Pool({ connectionString: config.postgres.url, max: config.postgres.poolSize });
+  // An idle connection that breaks (database restart) must not crash the process.
+  pool.on('error', (error) => log.warn({ err: error }, 'idle PostgreSQL connection failed'));
   const kafka = createKafka(
     { brokers: config.kafka.brokers, clientId: config.serviceName },
     log.child({ component: 'kafka' }),
   );
+  const producer = createProducer(kafka);
+  const started: (() => Promise<unknown>)[] = [() => pool.end()];
 
   try {
     // Fail at start-up, not on the first command, when a dependency is wrong.
     await pool.query('SELECT 1');
-    if (config.kafka.topics.create) await ensureTopics(kafka, writerTopics, config.kafka.topics);
+    if (config.kafka.topics.create)
+      await ensureTopics(kafka, writerTopics(config.kafka.topicPrefix), config.kafka.topics);
     else await pingKafka(kafka);
+    await producer.connect();
+    started.push(() => producer.disconnect());
+
+    const relay = await startRelay({
+      pool,
+      producer,
+      log: log.child({ component: 'outbox-relay' }),
+      batchSize: config.outbox.batchSize,
+      pollIntervalMs: config.outbox.pollIntervalMs,
+    });
+    started.push(() => relay.stop());
+
+    const handleCommand = createCommandHandler({ pool, eventTopics: topics.events });
+    const { proto, definition } = loadWriterProto();
+    const grpc = await startGrpcServer({
+      host: config.host,
+      port: config.grpc.port,
+      services: [writerServiceName],
+      reflection: definition,
+      register: (server) =>
+        registerWriterService(server, proto, {
+          handleCommand,
+          findProduct: (productId) => findProduct(pool, productId),
+          log: log.child({ component: 'grpc' }),
+        }),
+    });
+    started.push(() => grpc.stop());
+
+    const consumer = await startProductCommandsConsumer({
+      kafka,
+      groupId: config.kafka.groupId,
+      topics: topics.commands,
+      handleCommand,
+      deadLetterProducer: producer,
+      databaseHealthy: () => pool.query('SELECT 1').then(() => true),
+      log: log.child({ component: 'commands-consumer' }),
+    });
+    started.push(() => consumer.stop());
+
+    const probes = await startProbeServer({
+      host: config.host,
+      port: config.probes.port,
+      checks: { postgres: () => pool.query('SELECT 1'), kafka: () => pingKafka(kafka) },
+    });
+    log.info({ grpcPort: grpc.port, probesPort: probes.port, topics }, 'writer-service started');
+
+    return {
+      log,
+      grpcPort: grpc.port,
+      probesPort: probes.port,
+      stop: async () => {
+        probes.markShuttingDown();
+        // Intake first: the consumer finishes its in-flight command and commits its offset, gRPC
+        // lets running calls finish. Then the relay finishes its batch; rows it leaves behind
+        // stay in the outbox for the next start. Then the clients they all used.
+        await consumer.stop();
+        await grpc.stop();
+        await relay.stop();
+        await producer.disconnect();
+        await pool.end();
+        await probes.close();
+        log.info({}, 'writer-service stopped');
+      },
+    };
   } catch (error) {
-    await pool.end();
+    for (const stop of started.reverse()) await stop().catch(() => {});
     throw error;
   }
-
-  const probes = await startProbeServer({
-    host: config.host,
-    port: config.probes.port,
-    checks: { postgres: () => pool.query('SELECT 1'), kafka: () => pingKafka(kafka) },
-  });
-  log.info({ probesPort: probes.port }, 'writer-service started');
-
-  return {
-    log,
-    stop: async () => {
-      probes.markShuttingDown();
-      await probes.close();
-      await pool.end();
-    },
-  };
 }

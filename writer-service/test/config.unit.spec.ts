@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@cqrs-products/config';
 import { runServiceMainToExit } from '@cqrs-products/testing';
 import { describe, expect, it } from 'vitest';
+import { configSchema, defaultConfigFile, envMapping } from '../src/config.js';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -18,5 +20,32 @@ describe('writer-service start-up with a wrong config', () => {
     const result = runServiceMainToExit(serviceDir, { GRPC_PORT: 'fifty' });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^invalid config: grpc\.port \(env GRPC_PORT\): .*expected number.*\n$/);
+  });
+});
+
+describe('writer-service config', () => {
+  const load = (env: Record<string, string>) =>
+    loadConfig({ schema: configSchema, file: defaultConfigFile, envMapping, env });
+
+  it('reads the topic prefix and outbox settings from the environment', () => {
+    const config = load({
+      KAFKA_TOPIC_PREFIX: 'test_',
+      OUTBOX_POLL_INTERVAL_MS: '250',
+      OUTBOX_BATCH_SIZE: '20',
+    });
+    expect(config.kafka.topicPrefix).toBe('test_');
+    expect(config.outbox).toEqual({ pollIntervalMs: 250, batchSize: 20 });
+  });
+
+  it('defaults to no prefix and fills in outbox settings a config file leaves out', () => {
+    expect(load({}).kafka.topicPrefix).toBe('');
+    const withoutOutbox = configSchema.parse({ ...load({}), outbox: undefined });
+    expect(withoutOutbox.outbox).toEqual({ pollIntervalMs: 500, batchSize: 100 });
+  });
+
+  it('names an outbox batch size that is not positive', () => {
+    expect(() => load({ OUTBOX_BATCH_SIZE: '0' })).toThrow(
+      /^invalid config: outbox\.batchSize \(env OUTBOX_BATCH_SIZE\)/,
+    );
   });
 });

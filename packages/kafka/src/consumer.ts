@@ -3,6 +3,7 @@ import { type BackoffPolicy, backoffDelay, sleep } from './backoff.js';
 import type { KafkaLog } from './client.js';
 import { sendToDeadLetter } from './dead-letter.js';
 import { classifyFailure, type FailureKind } from './failure.js';
+import { superviseConsumer } from './supervise.js';
 
 export interface ReceivedMessage {
   readonly topic: string;
@@ -46,6 +47,12 @@ export interface ConsumerRunnerOptions {
   /** Called once per handled message (metrics). */
   readonly onOutcome?: (received: ReceivedMessage, outcome: MessageOutcome) => void;
   readonly fromBeginning?: boolean;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others. kafkajs
+   * defaults to 30 s, which after a broker restart held this consumer's partitions for half a
+   * minute; 10 s (heartbeat every 3 s) still leaves room for in-place retries, which heartbeat.
+   */
+  readonly sessionTimeoutMs?: number;
 }
 
 export interface ConsumerRunner {
@@ -67,14 +74,25 @@ type Attempted =
  * - transient failure: nothing is committed; the partition is paused and rewound to the message,
  *   then resumed after a growing delay, so a dependency outage neither loses nor spins.
  */
-export async function startConsumer(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
+export function startConsumer(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
+  return superviseConsumer(() => startConsumerOnce(options), options.log);
+}
+
+async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
   const { kafka, groupId, topics, handle, log } = options;
   const classify = options.classify ?? classifyFailure;
   const retry = options.retry ?? defaultRetryPolicy;
   // A short fetch wait: when every partition is paused, kafkajs sleeps this long before it looks
   // again, so it bounds how late a resumed partition is picked up (an idle long-poll on the
   // broker returns as soon as data arrives either way).
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 500,
+    sessionTimeout,
+    heartbeatInterval: Math.floor(sessionTimeout / 3),
+  });
   const pausedRounds = new Map<string, number>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   let stopping = false;

@@ -13,4 +13,5 @@ export {
 export { type DeadLetter, deadLetterHeaders, sendToDeadLetter } from './dead-letter.js';
 export { classifyFailure, type FailureKind, PoisonMessageError } from './failure.js';
 export { createProducer, type OutgoingMessage, sendMessage } from './producer.js';
+export { superviseConsumer } from './supervise.js';
 export { ensureTopics, pingKafka, type TopicSettings } from './topics.js';

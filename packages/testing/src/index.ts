@@ -2,5 +2,10 @@ export { type Endpoints, testEndpoints, uniqueName } from './endpoints.js';
 export { type InfraServer, startServer, stopServer } from './infra-control.js';
 export { createTestDatabase, migrationsDir, type TestDatabase } from './postgres.js';
 export { serverChecks, unreachableServers } from './servers.js';
-export { freePort, runServiceMainToExit, type ServiceProcess, startServiceProcess } from './service-process.js';
+export {
+  freePort,
+  runServiceMainToExit,
+  type ServiceProcess,
+  startServiceProcess,
+} from './service-process.js';
 export { type ServiceName, type Stack, startStack } from './stack.js';

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
@@ -8,7 +8,10 @@ const entry = ['--conditions=source', '--import', 'tsx', 'src/main.ts'];
  * Runs a service's real entry point from its TypeScript sources (as `npm run dev` does) and
  * waits for it to exit; for start-up behaviour that ends the process, such as a bad config.
  */
-export function runServiceMainToExit(serviceDir: string, env: Record<string, string>): SpawnSyncReturns<string> {
+export function runServiceMainToExit(
+  serviceDir: string,
+  env: Record<string, string>,
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, entry, {
     cwd: serviceDir,
     env: { ...process.env, ...env },

@@ -95,7 +95,8 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
 
   const services = {} as Record<ServiceName, ServiceProcess>;
   try {
-    for (const name of ['writer-service', 'reader-service', 'api-gateway'] as const) services[name] = await launch(name);
+    for (const name of ['writer-service', 'reader-service', 'api-gateway'] as const)
+      services[name] = await launch(name);
   } catch (error) {
     await Promise.all(Object.values(services).map((s) => s.kill()));
     await database.drop();
@@ -116,7 +117,8 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
     },
     stop: async () => {
       // Reverse order: no new commands, then no new events, then the projection.
-      for (const name of ['api-gateway', 'writer-service', 'reader-service'] as const) await services[name].stop();
+      for (const name of ['api-gateway', 'writer-service', 'reader-service'] as const)
+        await services[name].stop();
       await database.drop();
     },
   };

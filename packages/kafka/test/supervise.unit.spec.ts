@@ -1,0 +1,76 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import type { ConsumerRunner } from '../src/consumer.js';
+import { superviseConsumer } from '../src/supervise.js';
+
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
+const fastRestart = { initialMs: 1, maxMs: 5 };
+
+/** A runner whose consumer can be made to crash the way kafkajs reports it. */
+function fakeRunner() {
+  const emitter = new EventEmitter();
+  const consumer = Object.assign(emitter, { events: { CRASH: 'consumer.crash' } });
+  const runner = {
+    consumer,
+    stopped: false,
+    stop: async () => {
+      runner.stopped = true;
+    },
+    crash: (restart: boolean) =>
+      emitter.emit('consumer.crash', { payload: { error: new Error('boom'), restart } }),
+  };
+  return runner;
+}
+type FakeRunner = ReturnType<typeof fakeRunner>;
+
+async function supervised(failFirstStarts = 0) {
+  const started: FakeRunner[] = [];
+  let failures = failFirstStarts;
+  const runner = await superviseConsumer(
+    async () => {
+      if (started.length > 0 && failures-- > 0) throw new Error('broker still away');
+      const next = fakeRunner();
+      started.push(next);
+      return next as unknown as ConsumerRunner;
+    },
+    silent,
+    fastRestart,
+  );
+  return { runner, started };
+}
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(condition()).toBe(true);
+};
+
+describe('consumer supervision', () => {
+  it('leaves a crash that kafkajs restarts by itself alone', async () => {
+    const { runner, started } = await supervised();
+    started[0]?.crash(true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(started).toHaveLength(1);
+    expect(started[0]?.stopped).toBe(false);
+    await runner.stop();
+  });
+
+  it('replaces a consumer that crashed for good, retrying while the new one cannot start', async () => {
+    const { runner, started } = await supervised(2);
+    const first = started[0];
+    first?.crash(false);
+    await until(() => started.length === 2);
+    expect(first?.stopped).toBe(true);
+    expect(runner.consumer).toBe(started[1]?.consumer);
+
+    await runner.stop();
+    expect(started[1]?.stopped).toBe(true);
+  });
+
+  it('does not start a new consumer once it is stopping', async () => {
+    const { runner, started } = await supervised();
+    await runner.stop();
+    started[0]?.crash(false);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(started).toHaveLength(1);
+  });
+});

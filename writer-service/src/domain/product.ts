@@ -1,0 +1,86 @@
+/**
+ * The write model of a product and the rules for changing it, free of I/O: given a command and
+ * the current state (undefined when the product does not exist), decide which event happens.
+ */
+
+export interface Product {
+  readonly productId: string;
+  readonly name: string;
+  readonly description: string;
+  readonly price: number;
+  /** 1 on create, +1 on every committed change; readers order and deduplicate by it. */
+  readonly version: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface ProductFields {
+  readonly name: string;
+  readonly description: string;
+  readonly price: number;
+}
+
+export type ProductCommand =
+  | ({ readonly kind: 'create'; readonly productId: string } & ProductFields)
+  | ({ readonly kind: 'update'; readonly productId: string } & ProductFields)
+  | { readonly kind: 'delete'; readonly productId: string };
+
+export type ProductEvent =
+  | { readonly kind: 'created'; readonly product: Product }
+  | { readonly kind: 'updated'; readonly product: Product }
+  | {
+      readonly kind: 'deleted';
+      readonly productId: string;
+      /** The last version + 1, so a stale update arriving later cannot resurrect the product. */
+      readonly version: number;
+      readonly deletedAt: Date;
+    };
+
+/** Codes match the writer's error catalogue (errors.ts). */
+export type ProductRejection =
+  | { readonly code: 'PRODUCT_ALREADY_EXISTS'; readonly productId: string }
+  | { readonly code: 'PRODUCT_NOT_FOUND'; readonly productId: string };
+
+export type Decision =
+  | { readonly ok: true; readonly event: ProductEvent }
+  | { readonly ok: false; readonly rejection: ProductRejection };
+
+const accept = (event: ProductEvent): Decision => ({ ok: true, event });
+const reject = (rejection: ProductRejection): Decision => ({ ok: false, rejection });
+
+/** `now` is passed in so that the decision is reproducible in tests. */
+export function decide(command: ProductCommand, current: Product | undefined, now: Date): Decision {
+  switch (command.kind) {
+    case 'create': {
+      if (current) return reject({ code: 'PRODUCT_ALREADY_EXISTS', productId: command.productId });
+      const { productId, name, description, price } = command;
+      return accept({
+        kind: 'created',
+        product: { productId, name, description, price, version: 1, createdAt: now, updatedAt: now },
+      });
+    }
+    case 'update': {
+      if (!current) return reject({ code: 'PRODUCT_NOT_FOUND', productId: command.productId });
+      const { name, description, price } = command;
+      return accept({
+        kind: 'updated',
+        product: { ...current, name, description, price, version: current.version + 1, updatedAt: now },
+      });
+    }
+    case 'delete': {
+      if (!current) return reject({ code: 'PRODUCT_NOT_FOUND', productId: command.productId });
+      return accept({
+        kind: 'deleted',
+        productId: current.productId,
+        version: current.version + 1,
+        deletedAt: now,
+      });
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { productFields, toTimestamp, type WriterProto } from '@cqrs-products/contracts';
+import { errors } from '@cqrs-products/errors';
+import { unary } from '@cqrs-products/grpc';
+import type { Logger } from '@cqrs-products/logger';
+import type { Metadata, Server } from '@grpc/grpc-js';
+import { z } from 'zod';
+import type { Product } from '../domain/product.js';
+import { writerErrors } from '../errors.js';
+import { traceHeaderNames } from '../kafka/product-events.js';
+import { isConnectionError } from '../postgres/db.js';
+import type { CommandResult, HandleCommand } from '../product-command.handler.js';
+
+export const writerServiceName = 'writerService.writerService';
+
+export interface WriterServerDeps {
+  readonly handleCommand: HandleCommand;
+  readonly findProduct: (productId: string) => Promise<Product | undefined>;
+  readonly log: Logger;
+}
+
+const withFields = z.object({
+  ProductID: productFields.productId,
+  Name: productFields.name,
+  Description: productFields.description,
+  Price: productFields.price,
+});
+const byId = z.object({ ProductID: productFields.productId });
+
+/**
+ * Thin: validate, run the same command handler as the Kafka consumer (one transaction, outbox
+ * included), map the result. Each call is a new command, so it gets a fresh command id.
+ */
+export function registerWriterService(server: Server, proto: WriterProto, deps: WriterServerDeps): void {
+  const { handleCommand, findProduct, log } = deps;
+  const run = (command: Parameters<HandleCommand>[0]['command'], method: string, metadata: Metadata) =>
+    unavailableDuringOutage(
+      handleCommand({
+        commandId: randomUUID(),
+        source: `grpc:${method}`,
+        traceHeaders: traceOf(metadata),
+        command,
+      }),
+    );
+
+  server.addService(proto.writerService.writerService.service, {
+    CreateProduct: unary(
+      'CreateProduct',
+      withFields,
+      async (req, call) => {
+        const result = await run({ kind: 'create', ...fieldsOf(req) }, 'CreateProduct', call.metadata);
+        return { ProductID: productOf(result).productId };
+      },
+      log,
+    ),
+    UpdateProduct: unary(
+      'UpdateProduct',
+      withFields,
+      async (req, call) => {
+        const result = await run({ kind: 'update', ...fieldsOf(req) }, 'UpdateProduct', call.metadata);
+        return { Product: toGrpcProduct(productOf(result)) };
+      },
+      log,
+    ),
+    GetProductById: unary(
+      'GetProductById',
+      byId,
+      async (req) => {
+        const product = await unavailableDuringOutage(findProduct(req.ProductID));
+        if (!product) throw writerErrors.PRODUCT_NOT_FOUND(req.ProductID);
+        return { Product: toGrpcProduct(product) };
+      },
+      log,
+    ),
+  });
+}
+
+const fieldsOf = (req: z.infer<typeof withFields>) => ({
+  productId: req.ProductID,
+  name: req.Name,
+  description: req.Description,
+  price: req.Price,
+});
+
+/** A database outage tells the caller to retry later (UNAVAILABLE); it is not a bug (INTERNAL). */
+async function unavailableDuringOutage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isConnectionError(error)) throw errors.DEPENDENCY_UNAVAILABLE('PostgreSQL', { cause: error });
+    throw error;
+  }
+}
+
+/** Create and update always produce a product: a fresh command id is never a duplicate. */
+function productOf(result: CommandResult): Product {
+  if (result.kind !== 'applied' || result.event.kind === 'deleted')
+    throw new Error(`unexpected command result: ${result.kind}`);
+  return result.event.product;
+}
+
+function traceOf(metadata: Metadata): Record<string, string> {
+  const trace: Record<string, string> = {};
+  for (const name of traceHeaderNames) {
+    const value = metadata.get(name)[0];
+    if (typeof value === 'string') trace[name] = value;
+  }
+  return trace;
+}
+
+export const toGrpcProduct = (product: Product) => ({
+  ProductID: product.productId,
+  Name: product.name,
+  Description: product.description,
+  Price: product.price,
+  CreatedAt: toTimestamp(product.createdAt),
+  UpdatedAt: toTimestamp(product.updatedAt),
+  Version: product.version,
+});

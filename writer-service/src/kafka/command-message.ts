@@ -1,0 +1,102 @@
+import {
+  type CommandKind,
+  decodeMessage,
+  headerNames,
+  type ProductTopics,
+  productFields,
+} from '@cqrs-products/contracts';
+import { type IHeaders, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
+import { z } from 'zod';
+import type { ProductCommand } from '../domain/product.js';
+import type { CommandEnvelope } from '../product-command.handler.js';
+import { traceHeaderNames } from './product-events.js';
+
+const messageNames = { create: 'ProductCreate', update: 'ProductUpdate', delete: 'ProductDelete' } as const;
+
+const withFields = z.object({
+  ProductID: productFields.productId,
+  Name: productFields.name,
+  Description: productFields.description,
+  Price: productFields.price,
+});
+const commandSchemas = {
+  create: withFields,
+  update: withFields,
+  delete: z.object({ ProductID: productFields.productId }),
+} as const;
+
+const messageIdSchema = z.uuid();
+
+/** Poison codes, as they appear in the `dlq-error-code` header. */
+export const poisonCodes = {
+  unknownTopic: 'UNKNOWN_TOPIC',
+  invalidMessageId: 'INVALID_MESSAGE_ID',
+  undecodable: 'UNDECODABLE_PAYLOAD',
+  invalidCommand: 'INVALID_COMMAND',
+  keyMismatch: 'KEY_MISMATCH',
+} as const;
+
+/**
+ * Turns a command message into what the handler needs, or throws PoisonMessageError: a message
+ * that fails here fails the same way on every delivery, so it goes to the DLQ at once.
+ */
+export function toCommandEnvelope(
+  received: ReceivedMessage,
+  topics: ProductTopics['commands'],
+): CommandEnvelope {
+  const kind = (Object.keys(topics) as CommandKind[]).find((k) => topics[k] === received.topic);
+  if (!kind)
+    throw new PoisonMessageError(`no command is read from ${received.topic}`, poisonCodes.unknownTopic);
+  const { headers, key, value } = received.message;
+
+  const commandId = messageIdSchema.safeParse(header(headers, headerNames.messageId));
+  if (!commandId.success)
+    // Without a stable id a redelivery could not be recognised, so it would be applied twice.
+    throw new PoisonMessageError('message-id header must be a UUID', poisonCodes.invalidMessageId);
+
+  const command = decodeCommand(kind, value);
+  if (key?.toString() !== command.productId)
+    // The key decides the partition, hence the order of this product's commands; a command
+    // filed under another key could overtake or be overtaken by the product's other commands.
+    throw new PoisonMessageError(
+      `message key ${key?.toString() ?? '(none)'} does not match ProductID ${command.productId}`,
+      poisonCodes.keyMismatch,
+    );
+
+  const traceHeaders: Record<string, string> = {};
+  for (const name of traceHeaderNames) {
+    const traceValue = header(headers, name);
+    if (traceValue !== undefined) traceHeaders[name] = traceValue;
+  }
+  return { commandId: commandId.data, source: received.topic, traceHeaders, command };
+}
+
+function decodeCommand(kind: CommandKind, value: Buffer | null): ProductCommand {
+  let decoded: unknown;
+  try {
+    decoded = decodeMessage(messageNames[kind], value ?? Buffer.alloc(0));
+  } catch (error) {
+    throw new PoisonMessageError(
+      `cannot decode ${messageNames[kind]}: ${(error as Error).message}`,
+      poisonCodes.undecodable,
+      {
+        cause: error,
+      },
+    );
+  }
+  const parsed = commandSchemas[kind].safeParse(decoded);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new PoisonMessageError(`invalid ${messageNames[kind]}: ${issues}`, poisonCodes.invalidCommand);
+  }
+  const data = parsed.data as z.infer<typeof withFields>;
+  return kind === 'delete'
+    ? { kind, productId: data.ProductID }
+    : { kind, productId: data.ProductID, name: data.Name, description: data.Description, price: data.Price };
+}
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}

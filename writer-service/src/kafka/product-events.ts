@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import {
+  encodeMessage,
+  headerNames,
+  type ProductTopics,
+  protobufContentType,
+  toTimestamp,
+} from '@cqrs-products/contracts';
+import { assertNever, type Product, type ProductEvent } from '../domain/product.js';
+import type { NewOutboxRow } from '../postgres/outbox.repository.js';
+
+/** W3C trace context headers that travel from a command to the events it caused. */
+export const traceHeaderNames = ['traceparent', 'tracestate'] as const;
+
+const toKafkaProduct = (product: Product) => ({
+  ProductID: product.productId,
+  Name: product.name,
+  Description: product.description,
+  Price: product.price,
+  CreatedAt: toTimestamp(product.createdAt),
+  UpdatedAt: toTimestamp(product.updatedAt),
+  Version: product.version,
+});
+
+/**
+ * The Kafka message for an event, as stored in the outbox: protobuf payload, the topic of its
+ * kind, and the headers the relay sends unchanged (a new message id, the command's trace context).
+ */
+export function toOutboxRow(
+  event: ProductEvent,
+  topics: ProductTopics['events'],
+  traceHeaders: Readonly<Record<string, string>>,
+): NewOutboxRow {
+  const message = encodeEvent(event, topics);
+  return {
+    ...message,
+    headers: {
+      ...traceHeaders,
+      [headerNames.messageId]: randomUUID(),
+      [headerNames.messageType]: message.messageType,
+      [headerNames.contentType]: protobufContentType,
+    },
+  };
+}
+
+function encodeEvent(event: ProductEvent, topics: ProductTopics['events']) {
+  switch (event.kind) {
+    case 'created':
+      return {
+        aggregateId: event.product.productId,
+        topic: topics.created,
+        messageType: 'ProductCreated',
+        payload: encodeMessage('ProductCreated', { Product: toKafkaProduct(event.product) }),
+      };
+    case 'updated':
+      return {
+        aggregateId: event.product.productId,
+        topic: topics.updated,
+        messageType: 'ProductUpdated',
+        payload: encodeMessage('ProductUpdated', { Product: toKafkaProduct(event.product) }),
+      };
+    case 'deleted':
+      return {
+        aggregateId: event.productId,
+        topic: topics.deleted,
+        messageType: 'ProductDeleted',
+        payload: encodeMessage('ProductDeleted', {
+          ProductID: event.productId,
+          Version: event.version,
+          DeletedAt: toTimestamp(event.deletedAt),
+        }),
+      };
+    default:
+      return assertNever(event);
+  }
+}

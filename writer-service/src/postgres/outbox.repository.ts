@@ -1,0 +1,79 @@
+import type { Queryable } from './db.js';
+
+/** Channel the command transaction notifies on commit, so the relay wakes at once. */
+export const outboxChannel = 'outbox';
+
+export interface NewOutboxRow {
+  readonly aggregateId: string;
+  readonly topic: string;
+  readonly messageType: string;
+  readonly payload: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface OutboxRow extends NewOutboxRow {
+  readonly id: string;
+}
+
+interface Row {
+  id: string;
+  aggregate_id: string;
+  topic: string;
+  message_type: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
+
+/**
+ * Inserts the event and queues a notification; PostgreSQL delivers NOTIFY only when (and if) the
+ * transaction commits, so the relay is never woken for a row it cannot see yet.
+ */
+export async function insertOutboxRow(db: Queryable, row: NewOutboxRow): Promise<void> {
+  await db.query(
+    `INSERT INTO outbox (aggregate_id, topic, message_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
+    [row.aggregateId, row.topic, row.messageType, row.payload, JSON.stringify(row.headers)],
+  );
+  await db.query('SELECT pg_notify($1, $2)', [outboxChannel, '']);
+}
+
+/**
+ * The oldest unpublished rows, locked until the transaction ends. SKIP LOCKED keeps a second
+ * relay from blocking on (or re-reading) rows that are being published right now.
+ */
+export async function lockPendingRows(db: Queryable, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT id, aggregate_id, topic, message_type, payload, headers FROM outbox
+     WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    aggregateId: row.aggregate_id,
+    topic: row.topic,
+    messageType: row.message_type,
+    payload: row.payload,
+    headers: row.headers,
+  }));
+}
+
+export async function markPublished(db: Queryable, ids: readonly string[]): Promise<void> {
+  await db.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+}
+
+// Any constant works as long as nothing else in this database uses it for another purpose.
+const relayLockKey = 0x6f7574626f78; // "outbox"
+
+/** Only one relay per database publishes at a time; the lock ends with the transaction. */
+export async function tryTakeRelayLock(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+    relayLockKey,
+  ]);
+  return rows[0]?.locked === true;
+}
+
+export async function countPending(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM outbox WHERE published_at IS NULL',
+  );
+  return Number(rows[0]?.n ?? 0);
+}

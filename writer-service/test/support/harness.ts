@@ -1,0 +1,164 @@
+import {
+  type CommandKind,
+  decodeMessage,
+  headerNames,
+  type KafkaMessages,
+  type ProductTopics,
+  productTopics,
+} from '@cqrs-products/contracts';
+import {
+  type Consumer,
+  createKafka,
+  createProducer,
+  type IHeaders,
+  type Kafka,
+  type Producer,
+  sendMessage,
+} from '@cqrs-products/kafka';
+import { createTestDatabase, type TestDatabase, testEndpoints, uniqueName } from '@cqrs-products/testing';
+import { type Config, configSchema } from '../../src/config.js';
+import { start, type WriterService } from '../../src/start.js';
+
+export const silentLog = { error() {}, warn() {}, info() {}, debug() {} };
+
+/** Config for an in-process writer: ports 0, its own database, topic prefix and consumer group. */
+export function testConfig(overrides: { postgresUrl: string; topicPrefix: string }): Config {
+  return configSchema.parse({
+    serviceName: 'writer-service-test',
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    host: '127.0.0.1',
+    grpc: { port: 0 },
+    probes: { port: 0 },
+    metrics: { port: 0 },
+    kafka: {
+      brokers: testEndpoints().kafkaBrokers,
+      groupId: uniqueName('writer'),
+      topicPrefix: overrides.topicPrefix,
+      topics: { create: true, partitions: 3, replicationFactor: 1 },
+    },
+    postgres: { url: overrides.postgresUrl, poolSize: 5 },
+    outbox: { pollIntervalMs: 200, batchSize: 50 },
+  });
+}
+
+export interface TestWriter {
+  /** The running service (a new one after restart()). */
+  readonly service: WriterService;
+  readonly db: TestDatabase;
+  readonly topics: ProductTopics;
+  readonly config: Config;
+  readonly kafka: Kafka;
+  /** Sends commands like the gateway does. */
+  readonly producer: Producer;
+  send<K extends CommandKind>(kind: K, value: CommandValue<K>, options?: SendOptions): Promise<string>;
+  /** Stops the service, runs `whileDown`, then starts it again on the same database, topics and group. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type CommandValue<K extends CommandKind> = KafkaMessages[(typeof commandMessage)[K]][0];
+const commandMessage = { create: 'ProductCreate', update: 'ProductUpdate', delete: 'ProductDelete' } as const;
+
+export interface SendOptions {
+  readonly messageId?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** A fresh database and topic prefix, and the writer running on them in this process. */
+export async function startTestWriter(): Promise<TestWriter> {
+  const db = await createTestDatabase(testEndpoints().postgresUrl);
+  const topicPrefix = `${uniqueName('ws')}_`;
+  const config = testConfig({ postgresUrl: db.url, topicPrefix });
+  let service = await start(config);
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'writer-test' }, silentLog);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const topics = productTopics(topicPrefix);
+  return {
+    get service() {
+      return service;
+    },
+    db,
+    topics,
+    config,
+    kafka,
+    producer,
+    send: (kind, value, options = {}) =>
+      sendMessage(producer, {
+        topic: topics.commands[kind],
+        type: commandMessage[kind],
+        key: (value as { ProductID: string }).ProductID,
+        value,
+        ...options,
+      } as Parameters<typeof sendMessage>[1]),
+    restart: async (whileDown) => {
+      await service.stop();
+      await whileDown?.();
+      service = await start(config);
+    },
+    stop: async () => {
+      await producer.disconnect();
+      await service.stop();
+      await db.drop();
+    },
+  };
+}
+
+export interface ReceivedEvent {
+  readonly topic: string;
+  readonly partition: number;
+  readonly key: string;
+  readonly headers: Record<string, string>;
+  readonly value: Buffer;
+}
+
+export interface Collector {
+  readonly messages: ReceivedEvent[];
+  stop(): Promise<void>;
+}
+
+/** A plain consumer (own group, from the beginning) that records every message of the topics. */
+export async function collect(kafka: Kafka, topics: readonly string[]): Promise<Collector> {
+  const messages: ReceivedEvent[] = [];
+  const consumer: Consumer = kafka.consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      messages.push({
+        topic,
+        partition,
+        key: message.key?.toString() ?? '',
+        headers: stringHeaders(message.headers),
+        value: message.value ?? Buffer.alloc(0),
+      });
+    },
+  });
+  return { messages, stop: () => consumer.disconnect() };
+}
+
+function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]));
+}
+
+/** The version an event carries, whichever kind it is. */
+export function eventVersion(event: ReceivedEvent): number {
+  const type = event.headers[headerNames.messageType];
+  if (type === 'ProductCreated' || type === 'ProductUpdated')
+    return decodeMessage(type, event.value).Product?.Version ?? Number.NaN;
+  if (type === 'ProductDeleted') return decodeMessage(type, event.value).Version;
+  throw new Error(`not an event: ${type}`);
+}
+
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Gives a duplicate or late extra message time to show up before the test counts. */
+export async function settle(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
