@@ -10,8 +10,12 @@ let failed = 0;
 for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : []) {
   const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   passed += report.numPassedTests ?? 0;
+  failed += report.numFailedTests ?? 0;
   // A file that fails before its tests run (import error, failing hook) has no failed tests of
   // its own; count it so that such a run is never reported as green.
-  failed += Math.max(report.numFailedTests ?? 0, report.numFailedTestSuites ?? 0);
+  for (const file of report.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed').length;
+    if (file.status === 'failed' && failedTests === 0) failed += 1;
+  }
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);

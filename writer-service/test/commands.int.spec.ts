@@ -113,6 +113,16 @@ describe('commands from Kafka', () => {
     expect(processed.rowCount).toBe(1);
   });
 
+  it('applies an update that arrives before its create once the create lands (they travel on different topics)', async () => {
+    const productId = randomUUID();
+    await writer.send('update', lamp(productId, 42));
+    await settle(300);
+    await writer.send('create', lamp(productId, 1));
+
+    await until(() => eventsOf(productId).length === 2);
+    expect(await productRow(productId)).toMatchObject({ price: 42, version: '2' });
+  });
+
   it('keeps each product in order while many products change at once', async () => {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     await Promise.all(

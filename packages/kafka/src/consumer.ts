@@ -18,14 +18,22 @@ export interface RetryPolicy {
   readonly attempts: number;
   /** Delay between attempts in place. */
   readonly backoff: BackoffPolicy;
-  /** How long a partition stays paused after a transient failure, growing while it keeps failing. */
+  /** How long a partition stays paused between rounds of attempts, growing while it keeps failing. */
   readonly pause: BackoffPolicy;
+  /**
+   * Paused rounds an `unknown` failure gets before it is dead-lettered. Pausing, unlike waiting
+   * in place, lets the consumer fetch and handle other partitions meanwhile, which is what an
+   * out-of-order message (an update ahead of its create) needs to succeed. Transient failures
+   * pause for as many rounds as the outage lasts.
+   */
+  readonly pauseRounds: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
-  attempts: 5,
-  backoff: { initialMs: 100, maxMs: 2_000 },
+  attempts: 3,
+  backoff: { initialMs: 100, maxMs: 1_000 },
   pause: { initialMs: 1_000, maxMs: 30_000 },
+  pauseRounds: 2,
 };
 
 export interface ConsumerRunnerOptions {
@@ -53,6 +61,11 @@ export interface ConsumerRunnerOptions {
    * minute; 10 s (heartbeat every 3 s) still leaves room for in-place retries, which heartbeat.
    */
   readonly sessionTimeoutMs?: number;
+  /**
+   * Partitions handled at the same time (each still one message at a time, in order), so a slow
+   * message on one partition does not hold up the others of the same fetch.
+   */
+  readonly partitionsConsumedConcurrently?: number;
 }
 
 export interface ConsumerRunner {
@@ -69,8 +82,8 @@ type Attempted =
 /**
  * At-least-once consumption with a bounded answer for every message, one at a time per partition:
  * - success: the offset is committed;
- * - poison (or an unknown failure after bounded retries while dependencies are healthy): the
- *   message goes to `<topic>.dlq`, then the offset is committed so the partition keeps flowing;
+ * - poison, or an unknown failure after bounded rounds of retries while dependencies are healthy:
+ *   the message goes to `<topic>.dlq`, then the offset is committed so the partition keeps flowing;
  * - transient failure: nothing is committed; the partition is paused and rewound to the message,
  *   then resumed after a growing delay, so a dependency outage neither loses nor spins.
  */
@@ -93,42 +106,55 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     sessionTimeout,
     heartbeatInterval: Math.floor(sessionTimeout / 3),
   });
-  const pausedRounds = new Map<string, number>();
+  /** Failures so far of the message at the head of each partition (one in flight per partition). */
+  const failing = new Map<string, { rounds: number; attempts: number }>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   let stopping = false;
 
   const attempt = async (received: ReceivedMessage, heartbeat: () => Promise<void>): Promise<Attempted> => {
-    for (let attempts = 1; ; attempts++) {
+    const key = partitionKey(received);
+    const state = failing.get(key) ?? { rounds: 0, attempts: 0 };
+    for (let inPlace = 1; ; inPlace++) {
       try {
         await handle(received);
-        return { kind: 'done', attempts };
+        failing.delete(key);
+        return { kind: 'done', attempts: state.attempts + 1 };
       } catch (error) {
+        state.attempts++;
         const kind = classify(error);
-        if (kind === 'permanent') return { kind: 'dead-letter', attempts, error };
-        const exhausted = attempts >= retry.attempts;
-        if (exhausted && kind === 'unknown') {
-          const healthy = options.dependenciesHealthy
-            ? await options.dependenciesHealthy().catch(() => false)
-            : true;
-          return healthy ? { kind: 'dead-letter', attempts, error } : { kind: 'wait', error };
+        if (kind === 'permanent') return deadLetter(key, state.attempts, error);
+        if (inPlace < retry.attempts && !stopping) {
+          log.warn({ ...where(received), attempts: state.attempts, err: error }, 'message failed, retrying');
+          await sleep(backoffDelay(retry.backoff, inPlace));
+          await heartbeat();
+          continue;
         }
-        if (exhausted || stopping) return { kind: 'wait', error };
-        log.warn({ ...where(received), attempts, err: error }, 'message failed, retrying');
-        await sleep(backoffDelay(retry.backoff, attempts));
-        await heartbeat();
+        if (kind === 'unknown' && state.rounds >= retry.pauseRounds && (await healthy())) {
+          return deadLetter(key, state.attempts, error);
+        }
+        failing.set(key, state);
+        return { kind: 'wait', error };
       }
     }
   };
 
+  const deadLetter = (key: string, attempts: number, error: unknown): Attempted => {
+    failing.delete(key);
+    return { kind: 'dead-letter', attempts, error };
+  };
+
+  const healthy = async (): Promise<boolean> =>
+    options.dependenciesHealthy ? options.dependenciesHealthy().catch(() => false) : true;
+
   /** Rewinds the partition to this message and pauses it; a timer resumes it later. */
   const waitAndRetry = (received: ReceivedMessage, error: unknown): void => {
-    const key = `${received.topic}:${received.partition}`;
-    const round = (pausedRounds.get(key) ?? 0) + 1;
-    pausedRounds.set(key, round);
-    const delay = backoffDelay(retry.pause, round);
+    const state = failing.get(partitionKey(received)) ?? { rounds: 0, attempts: 0 };
+    state.rounds++;
+    failing.set(partitionKey(received), state);
+    const delay = backoffDelay(retry.pause, state.rounds);
     log.warn(
-      { ...where(received), round, delayMs: delay, err: error },
-      'dependency failure, pausing partition',
+      { ...where(received), round: state.rounds, delayMs: delay, err: error },
+      'message failed, pausing partition before the next round',
     );
     const partition = [{ topic: received.topic, partitions: [received.partition] }];
     consumer.pause(partition);
@@ -144,6 +170,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
   await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
     eachMessage: async ({ topic, partition, message, heartbeat }) => {
       const received = { topic, partition, message };
       const result = await attempt(received, heartbeat);
@@ -164,7 +191,6 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
           'message dead-lettered',
         );
       }
-      pausedRounds.delete(`${topic}:${partition}`);
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       options.onOutcome?.(received, result.kind === 'done' ? 'success' : 'dead-lettered');
     },
@@ -185,3 +211,4 @@ const where = ({ topic, partition, message }: ReceivedMessage) => ({
   partition,
   offset: message.offset,
 });
+const partitionKey = ({ topic, partition }: ReceivedMessage) => `${topic}:${partition}`;

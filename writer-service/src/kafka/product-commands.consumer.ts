@@ -35,7 +35,11 @@ export function handleCommandMessage(topics: ProductTopics['commands'], handleCo
     try {
       await handleCommand(envelope);
     } catch (error) {
-      // A rejected command (unknown product, id taken) is rejected again on every delivery.
+      // Commands of one product travel on three topics, so Kafka does not order a create before
+      // the update that follows it: an update can arrive while its create is still on its way.
+      // "Not found" is therefore retried a bounded number of times (the runner's policy) before
+      // the command is dead-lettered; other rejections (id taken) repeat on every delivery.
+      if (isAppError(error) && error.code === 'PRODUCT_NOT_FOUND') throw error;
       if (isAppError(error)) throw new PoisonMessageError(error.message, error.code, { cause: error });
       throw error;
     }
@@ -59,6 +63,20 @@ export function startProductCommandsConsumer(
     log: options.log,
     classify: classifyCommandFailure,
     dependenciesHealthy: options.databaseHealthy,
-    ...(options.retry && { retry: options.retry }),
+    retry: options.retry ?? commandRetryPolicy,
+    // Several partitions at once: a slow transaction on one does not hold up the others.
+    // Bounded by the pool: each handler holds one connection.
+    partitionsConsumedConcurrently: 4,
   });
 }
+
+/**
+ * Enough paused rounds (about 4 to 8 s in all) for a create to overtake the update that was sent
+ * after it on another topic; then the update is dead-lettered as "not found".
+ */
+export const commandRetryPolicy: RetryPolicy = {
+  attempts: 3,
+  backoff: { initialMs: 50, maxMs: 500 },
+  pause: { initialMs: 500, maxMs: 30_000 },
+  pauseRounds: 4,
+};
