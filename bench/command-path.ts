@@ -1,7 +1,11 @@
 /**
- * Command path benchmark: POST latency under a fixed open-loop rate, and create -> visible latency
- * (POST, then poll GET until the read model has it). Starts its own stack (three service
- * processes on the native infra) and prints one JSON document; also writes it to bench/results/.
+ * Command path benchmark. Starts its own stack (three service processes on the native infra),
+ * then measures, in this order:
+ * 1. create -> visible latency on an idle system (POST, then poll GET until the read model has it);
+ * 2. POST latency under a fixed open-loop rate (autocannon);
+ * 3. how long the pipeline takes to make every accepted create of step 2 visible, which gives the
+ *    end-to-end throughput the writer, relay and reader sustain.
+ * Prints one JSON document and writes it to bench/results/command-path.json.
  *
  *   npm run bench:commands -- [--rate 200] [--seconds 10] [--visible 200]
  */
@@ -22,30 +26,32 @@ const { values } = parseArgs({
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const body = JSON.stringify({ name: 'Bench lamp', description: 'A lamp made for benchmarks', price: 9.99 });
+// Products of the load phase carry a word of their own, so search can count them.
+const loadWord = `load${Date.now().toString(36)}`;
+const loadBody = JSON.stringify({
+  name: `Lamp ${loadWord}`,
+  description: 'A lamp made for benchmarks',
+  price: 9.99,
+});
 
 const stack = await startStack(undefined, 'error');
 try {
-  // Warm-up: JIT, connections, topic metadata.
-  await autocannon({
-    url: `${stack.apiUrl}/products`,
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json' },
-    duration: 2,
-    connections: 10,
-  });
+  // Warm-up (JIT, connections, topic metadata), then create -> visible on an idle system.
+  await createToVisible(50, 5);
+  const visibleMs = await createToVisible(Number(values.visible), Number(values.concurrency));
 
+  const loadStarted = performance.now();
   const post = await autocannon({
     url: `${stack.apiUrl}/products`,
     method: 'POST',
-    body,
+    body: loadBody,
     headers: { 'content-type': 'application/json' },
     duration: seconds,
     connections: 50,
     overallRate: rate,
   });
-
-  const visibleMs = await createToVisible(Number(values.visible), Number(values.concurrency));
+  const drainedAt = await untilVisible(post['2xx'], 120_000);
+  const pipelineSeconds = drainedAt === null ? null : (drainedAt - loadStarted) / 1000;
 
   const result = {
     benchmark: 'command-path',
@@ -58,6 +64,11 @@ try {
       rejected: post.non2xx + post.errors + post.timeouts,
       acceptedPerSecond: round(post['2xx'] / seconds, 1),
       latencyMs: { p50: post.latency.p50, p99: post.latency.p99, max: post.latency.max },
+    },
+    pipeline: {
+      // From the first POST of the load phase until every accepted create is visible.
+      secondsUntilAllVisible: pipelineSeconds === null ? 'not within 120 s' : round(pipelineSeconds, 1),
+      visiblePerSecond: pipelineSeconds === null ? null : round(post['2xx'] / pipelineSeconds, 1),
     },
     createToVisible: {
       products: visibleMs.length,
@@ -74,6 +85,18 @@ try {
   console.log(json);
 } finally {
   await stack.stop();
+}
+
+/** Polls search until it counts `expected` load-phase products; returns when (performance.now()). */
+async function untilVisible(expected: number, timeoutMs: number): Promise<number | null> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const response = await fetch(`${stack.apiUrl}/products/search?search=${loadWord}&size=1`);
+    const { totalCount } = (await response.json()) as { totalCount: number };
+    if (totalCount >= expected) return performance.now();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
 }
 
 /** Creates `count` products, `concurrency` at a time, timing POST sent -> first GET 200. */

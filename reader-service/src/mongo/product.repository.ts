@@ -1,8 +1,13 @@
 import { type Collection, Double, MongoServerError } from 'mongodb';
 import type { Product, StoredProduct } from '../domain/product.js';
 
-/** The MongoDB shape: one document per productId; a tombstone keeps only id, version and deletedAt. */
+/**
+ * The MongoDB shape: one document per product, keyed by `_id` = productId (the primary key every
+ * MongoDB-wire server indexes, so lookups and the guarded upsert never scan); a tombstone keeps
+ * only id, version and deletedAt.
+ */
 export interface ProductDocument {
+  _id: string;
   productId: string;
   version: number;
   deleted: boolean;
@@ -34,6 +39,8 @@ export interface ProductRepository {
 }
 
 const duplicateKey = 11000;
+/** Events of one product arrive one at a time; only a direct gRPC write can race one. */
+const casAttempts = 5;
 
 export function createProductRepository(collection: Collection<ProductDocument>): ProductRepository {
   return {
@@ -49,24 +56,34 @@ export function createProductRepository(collection: Collection<ProductDocument>)
 
     saveIfNewer: async (stored) => {
       const document = toDocument(stored);
-      try {
-        // The filter only matches an older version. When the stored version is the same or
-        // newer, the filter misses, the upsert tries to insert a second document for this
-        // productId and the unique index refuses it: that refusal means "stale, nothing to do".
-        await collection.replaceOne(
-          { productId: document.productId, version: { $lt: document.version } },
-          document,
-          { upsert: true },
-        );
-        return 'applied';
-      } catch (error) {
-        if (error instanceof MongoServerError && error.code === duplicateKey) return 'stale';
-        throw error;
+      // Compare-and-swap on (_id, version) with equality filters only: one guarded
+      // `replaceOne({_id, version: {$lt: v}}, …, {upsert})` would do in MongoDB, but a range
+      // condition makes FerretDB (the native test server) scan the whole collection per event.
+      for (let attempt = 1; attempt <= casAttempts; attempt++) {
+        const current = await collection.findOne({ _id: document._id }, { projection: { version: 1 } });
+        if (current && current.version >= document.version) return 'stale';
+        try {
+          if (!current) {
+            await collection.insertOne(document);
+            return 'applied';
+          }
+          const { matchedCount } = await collection.replaceOne(
+            { _id: document._id, version: current.version },
+            document,
+          );
+          if (matchedCount === 1) return 'applied';
+        } catch (error) {
+          // Another writer inserted this product first: read it again and compare.
+          if (!(error instanceof MongoServerError && error.code === duplicateKey)) throw error;
+        }
       }
+      throw new Error(
+        `product ${document._id} kept changing during ${casAttempts} attempts to save version ${document.version}`,
+      );
     },
 
     find: async (productId) => {
-      const document = await collection.findOne({ productId }, { projection: { _id: 0 } });
+      const document = await collection.findOne({ _id: productId });
       return document ? fromDocument(document) : null;
     },
 
@@ -99,11 +116,11 @@ export function createProductRepository(collection: Collection<ProductDocument>)
 function toDocument(stored: StoredProduct): ProductDocument {
   if (stored.kind === 'deleted') {
     const { productId, version, deletedAt } = stored.tombstone;
-    return { productId, version, deleted: true, deletedAt };
+    return { _id: productId, productId, version, deleted: true, deletedAt };
   }
   const { price, ...product } = stored.product;
   // A whole-number price would otherwise be stored as an int32; prices are doubles everywhere.
-  return { ...product, price: new Double(price), deleted: false };
+  return { _id: product.productId, ...product, price: new Double(price), deleted: false };
 }
 
 function fromDocument(document: ProductDocument): StoredProduct {
