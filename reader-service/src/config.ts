@@ -1,25 +1,22 @@
-import { commonEnv, fields, loadConfigOrExit } from '@cqrs-products/config';
+import {
+  commonEnv,
+  fields,
+  readServiceConfig,
+  serviceFields,
+  topicEnv,
+  topicSettings,
+} from '@cqrs-products/config';
 import { z } from 'zod';
 
-const flag = z.stringbool().or(z.boolean());
-
 export const configSchema = z.object({
-  serviceName: z.string().min(1),
-  logLevel: fields.logLevel,
-  host: z.string().min(1),
+  ...serviceFields,
   grpc: z.object({ port: fields.port }),
-  probes: z.object({ port: fields.port }),
-  metrics: z.object({ port: fields.port }),
   kafka: z.object({
     brokers: fields.brokers,
     groupId: z.string().min(1),
     /** Empty in production; tests give each file its own prefix (see productTopics). */
     topicPrefix: z.string().default(''),
-    topics: z.object({
-      create: flag,
-      partitions: z.coerce.number().int().min(1),
-      replicationFactor: z.coerce.number().int().min(1),
-    }),
+    topics: topicSettings,
   }),
   mongo: z.object({
     uri: fields.url(['mongodb', 'mongodb+srv']),
@@ -39,12 +36,9 @@ export type Config = z.infer<typeof configSchema>;
 
 export const envMapping = {
   ...commonEnv,
+  ...topicEnv,
   GRPC_PORT: 'grpc.port',
   KAFKA_GROUP_ID: 'kafka.groupId',
-  KAFKA_TOPIC_PREFIX: 'kafka.topicPrefix',
-  KAFKA_CREATE_TOPICS: 'kafka.topics.create',
-  KAFKA_TOPIC_PARTITIONS: 'kafka.topics.partitions',
-  KAFKA_TOPIC_REPLICATION_FACTOR: 'kafka.topics.replicationFactor',
   MONGO_URI: 'mongo.uri',
   MONGO_DATABASE: 'mongo.database',
   MONGO_COLLECTION: 'mongo.collection',
@@ -54,7 +48,6 @@ export const envMapping = {
   REDIS_COMMAND_TIMEOUT_MS: 'redis.commandTimeoutMs',
 } as const;
 
-export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url).pathname;
+export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url);
 
-export const readConfig = (): Config =>
-  loadConfigOrExit({ schema: configSchema, file: process.env.CONFIG_FILE ?? defaultConfigFile, envMapping });
+export const readConfig = (): Config => readServiceConfig(configSchema, envMapping, defaultConfigFile);

@@ -25,7 +25,7 @@ describe('writer-service start-up with a wrong config', () => {
 
 describe('writer-service config', () => {
   const load = (env: Record<string, string>) =>
-    loadConfig({ schema: configSchema, file: defaultConfigFile, envMapping, env });
+    loadConfig({ schema: configSchema, file: fileURLToPath(defaultConfigFile), envMapping, env });
 
   it('reads the topic prefix and outbox settings from the environment', () => {
     const config = load({

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -113,6 +114,46 @@ export function loadConfigOrExit<S extends z.ZodType>(options: LoadConfigOptions
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** Keys every service has: its name, log level, bind address, probe and metrics ports. */
+export const serviceFields = {
+  serviceName: z.string().min(1),
+  logLevel: fields.logLevel,
+  host: z.string().min(1),
+  probes: z.object({ port: fields.port }),
+  metrics: z.object({ port: fields.port }),
+};
+
+/** Topic creation at start-up: whether, and with how many partitions and replicas. */
+export const topicSettings = z.object({
+  create: z.stringbool().or(z.boolean()),
+  partitions: z.coerce.number().int().min(1),
+  replicationFactor: z.coerce.number().int().min(1),
+});
+
+/** Environment names for `topicSettings` and the topic prefix, under `kafka.`. */
+export const topicEnv = {
+  KAFKA_TOPIC_PREFIX: 'kafka.topicPrefix',
+  KAFKA_CREATE_TOPICS: 'kafka.topics.create',
+  KAFKA_TOPIC_PARTITIONS: 'kafka.topics.partitions',
+  KAFKA_TOPIC_REPLICATION_FACTOR: 'kafka.topics.replicationFactor',
+} as const;
+
+/**
+ * A service's config: its `config/config.yaml` (or CONFIG_FILE) overridden by the environment;
+ * exits with one line naming the key when something is wrong.
+ */
+export function readServiceConfig<S extends z.ZodType>(
+  schema: S,
+  envMapping: EnvMapping,
+  defaultFile: URL,
+): z.infer<S> {
+  return loadConfigOrExit({
+    schema,
+    envMapping,
+    file: process.env.CONFIG_FILE ?? fileURLToPath(defaultFile),
+  });
 }
 
 /** Every service shares these environment names (DESIGN.md, "Configuration"). */

@@ -3,11 +3,10 @@ import {
   paging,
   productFields,
   type ReaderProto,
-  toTimestamp,
+  toWireProduct,
 } from '@cqrs-products/contracts';
 import { type GrpcServer, startGrpcServer, type UnaryLog, unary } from '@cqrs-products/grpc';
 import { z } from 'zod';
-import type { Product } from '../domain/product.js';
 import type { ReadModel } from '../read-model.js';
 
 export const readerServiceName = 'readerService.readerService';
@@ -62,7 +61,7 @@ export function startReaderServer({
     GetProductById: unary(
       'GetProductById',
       requests.byId,
-      async ({ ProductID }) => ({ Product: toGrpcProduct(await readModel.getById(ProductID)) }),
+      async ({ ProductID }) => ({ Product: toWireProduct(await readModel.getById(ProductID)) }),
       log,
     ),
     SearchProduct: unary(
@@ -76,7 +75,7 @@ export function startReaderServer({
           Page: result.page,
           Size: result.size,
           HasMore: result.hasMore,
-          Products: result.products.map(toGrpcProduct),
+          Products: result.products.map(toWireProduct),
         };
       },
       log,
@@ -118,14 +117,3 @@ export function startReaderServer({
     register: (server) => server.addService(reader.proto.readerService.readerService.service, handlers),
   });
 }
-
-/** Every product leaves with its version, so callers can tell how fresh their copy is. */
-export const toGrpcProduct = (product: Product) => ({
-  ProductID: product.productId,
-  Name: product.name,
-  Description: product.description,
-  Price: product.price,
-  CreatedAt: toTimestamp(product.createdAt),
-  UpdatedAt: toTimestamp(product.updatedAt),
-  Version: product.version,
-});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { productFields, toTimestamp, type WriterProto } from '@cqrs-products/contracts';
+import { productFields, toWireProduct, type WriterProto } from '@cqrs-products/contracts';
 import { errors } from '@cqrs-products/errors';
 import { unary } from '@cqrs-products/grpc';
 import type { Logger } from '@cqrs-products/logger';
@@ -58,7 +58,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
       withFields,
       async (req, call) => {
         const result = await run({ kind: 'update', ...fieldsOf(req) }, 'UpdateProduct', call.metadata);
-        return { Product: toGrpcProduct(productOf(result)) };
+        return { Product: toWireProduct(productOf(result)) };
       },
       log,
     ),
@@ -68,7 +68,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
       async (req) => {
         const product = await unavailableDuringOutage(findProduct(req.ProductID));
         if (!product) throw writerErrors.PRODUCT_NOT_FOUND(req.ProductID);
-        return { Product: toGrpcProduct(product) };
+        return { Product: toWireProduct(product) };
       },
       log,
     ),
@@ -107,13 +107,3 @@ function traceOf(metadata: Metadata): Record<string, string> {
   }
   return trace;
 }
-
-export const toGrpcProduct = (product: Product) => ({
-  ProductID: product.productId,
-  Name: product.name,
-  Description: product.description,
-  Price: product.price,
-  CreatedAt: toTimestamp(product.createdAt),
-  UpdatedAt: toTimestamp(product.updatedAt),
-  Version: product.version,
-});

@@ -5,22 +5,13 @@ import {
   type ProductTopics,
   protobufContentType,
   toTimestamp,
+  toWireProduct,
 } from '@cqrs-products/contracts';
-import { assertNever, type Product, type ProductEvent } from '../domain/product.js';
+import { assertNever, type ProductEvent } from '../domain/product.js';
 import type { NewOutboxRow } from '../postgres/outbox.repository.js';
 
 /** W3C trace context headers that travel from a command to the events it caused. */
 export const traceHeaderNames = ['traceparent', 'tracestate'] as const;
-
-const toKafkaProduct = (product: Product) => ({
-  ProductID: product.productId,
-  Name: product.name,
-  Description: product.description,
-  Price: product.price,
-  CreatedAt: toTimestamp(product.createdAt),
-  UpdatedAt: toTimestamp(product.updatedAt),
-  Version: product.version,
-});
 
 /**
  * The Kafka message for an event, as stored in the outbox: protobuf payload, the topic of its
@@ -50,14 +41,14 @@ function encodeEvent(event: ProductEvent, topics: ProductTopics['events']) {
         aggregateId: event.product.productId,
         topic: topics.created,
         messageType: 'ProductCreated',
-        payload: encodeMessage('ProductCreated', { Product: toKafkaProduct(event.product) }),
+        payload: encodeMessage('ProductCreated', { Product: toWireProduct(event.product) }),
       };
     case 'updated':
       return {
         aggregateId: event.product.productId,
         topic: topics.updated,
         messageType: 'ProductUpdated',
-        payload: encodeMessage('ProductUpdated', { Product: toKafkaProduct(event.product) }),
+        payload: encodeMessage('ProductUpdated', { Product: toWireProduct(event.product) }),
       };
     case 'deleted':
       return {
