@@ -76,8 +76,14 @@ async function messagesFor(productId: string, count: number) {
 }
 
 describe('command routes publish to Kafka', () => {
-  it('POST creates a new id and publishes ProductCreate keyed by it, with a message id', async () => {
-    const response = await json('POST', '/api/v1/products', valid);
+  it('POST creates a new id and publishes ProductCreate keyed by it, with a message id and the trace context', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/products',
+      payload: valid,
+      headers: { traceparent, tracestate: 'vendor=1' },
+    });
 
     expect(response.statusCode).toBe(201);
     const { productId } = response.json();
@@ -85,6 +91,8 @@ describe('command routes publish to Kafka', () => {
     const [sent] = await messagesFor(productId, 1);
     expect(sent?.topic).toBe(topics.commands.create);
     expect(sent?.message.headers?.[headerNames.messageId]?.toString()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent?.message.headers?.traceparent?.toString()).toBe(traceparent);
+    expect(sent?.message.headers?.tracestate?.toString()).toBe('vendor=1');
     expect(decodeMessage('ProductCreate', sent?.message.value as Buffer)).toEqual({
       ProductID: productId,
       Name: 'Desk lamp',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ReaderClient } from '../grpc/reader.client.js';
 import type { ProductCommands } from '../kafka/product-commands.producer.js';
@@ -21,6 +21,19 @@ export interface ProductRoutesDeps {
 }
 
 const tags = ['products'];
+
+/**
+ * W3C trace context of the incoming request, forwarded on the command so the writer and the
+ * events it emits stay in the caller's trace.
+ */
+function traceHeaders(request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of ['traceparent', 'tracestate'] as const) {
+    const value = request.headers[name];
+    if (typeof value === 'string' && value.length <= 512) headers[name] = value;
+  }
+  return headers;
+}
 const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problemResponse]));
 
 /**
@@ -44,7 +57,7 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
     },
     async (request, reply) => {
       const productId = randomUUID();
-      await commands.create(productId, request.body).catch(commandPublishFailed);
+      await commands.create(productId, request.body, traceHeaders(request)).catch(commandPublishFailed);
       return reply.code(201).send({ productId });
     },
   );
@@ -62,7 +75,9 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
       },
     },
     async (request) => {
-      await commands.update(request.params.id, request.body).catch(commandPublishFailed);
+      await commands
+        .update(request.params.id, request.body, traceHeaders(request))
+        .catch(commandPublishFailed);
       return { productId: request.params.id };
     },
   );
@@ -78,7 +93,7 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
       },
     },
     async (request) => {
-      await commands.delete(request.params.id).catch(commandPublishFailed);
+      await commands.delete(request.params.id, traceHeaders(request)).catch(commandPublishFailed);
       return { productId: request.params.id };
     },
   );
