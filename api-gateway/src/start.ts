@@ -1,5 +1,6 @@
 import { createKafka, createProducer, pingKafka } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
+import { createRegistry, httpMetrics, startMetricsServer } from '@cqrs-products/metrics';
 import { startProbeServer } from '@cqrs-products/probes';
 import type { Config } from './config.js';
 import { createReaderClient } from './grpc/reader.client.js';
@@ -26,9 +27,11 @@ export async function start(config: Config): Promise<ApiGateway> {
   // Fail at start-up, not on the first request, when the broker is wrong.
   await producer.connect();
   const reader = createReaderClient(config.readerService);
+  const registry = createRegistry(config.serviceName);
 
   const app = await buildApp({
     log,
+    metrics: httpMetrics(registry),
     bodyLimitBytes: config.http.bodyLimitBytes,
     commands: productCommands(producer, config.kafka.topicPrefix),
     reader,
@@ -42,7 +45,8 @@ export async function start(config: Config): Promise<ApiGateway> {
     port: config.probes.port,
     checks: { kafka: () => pingKafka(kafka) },
   });
-  log.info({ port, probesPort: probes.port }, 'api-gateway started');
+  const metricsServer = await startMetricsServer({ host: config.host, port: config.metrics.port, registry });
+  log.info({ port, probesPort: probes.port, metricsPort: metricsServer.port }, 'api-gateway started');
 
   return {
     log,
@@ -53,6 +57,7 @@ export async function start(config: Config): Promise<ApiGateway> {
       await app.close();
       reader.close();
       await producer.disconnect();
+      await metricsServer.close();
       await probes.close();
     },
   };

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { type Stack, startStack, uniqueName } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -121,6 +122,46 @@ describe('a product through the whole system', () => {
     expect((await getProduct('8d7e6f5a-4b3c-4d2e-9f1a-0b1c2d3e4f5a')).status).toBe(404);
     expect((await api('/products/search?page=0')).status).toBe(400);
     expect((await api('/products/search?size=101')).status).toBe(400);
+  });
+
+  it('every service exposes Prometheus metrics that promtool accepts, and the pipeline counters moved', async () => {
+    const scrape = async (name: keyof Stack['metricsUrls']) => (await fetch(stack.metricsUrls[name])).text();
+    const value = (text: string, series: RegExp) =>
+      text
+        .split('\n')
+        .filter((line) => series.test(line))
+        .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+
+    const texts = {
+      gateway: await scrape('api-gateway'),
+      writer: await scrape('writer-service'),
+      reader: await scrape('reader-service'),
+    };
+    for (const text of Object.values(texts)) {
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(check.error, 'promtool is installed by make infra-up').toBeUndefined();
+      expect(check.stdout + check.stderr).toBe('');
+      expect(check.status).toBe(0);
+    }
+    expect(
+      value(
+        texts.gateway,
+        /^http_server_request_duration_seconds_count\{.*route="\/api\/v1\/products".*status_code="201"/,
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(value(texts.writer, /^kafka_consumer_messages_total\{.*outcome="success"/)).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(value(texts.writer, /^outbox_publish_delay_seconds_count\{/)).toBeGreaterThanOrEqual(3);
+    expect(value(texts.writer, /^outbox_pending_messages\{/)).toBe(0);
+    expect(value(texts.reader, /^kafka_consumer_messages_total\{.*outcome="success"/)).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(value(texts.reader, /^projection_lag_seconds_count\{/)).toBeGreaterThanOrEqual(3);
+    expect(value(texts.reader, /^cache_lookups_total\{/)).toBeGreaterThanOrEqual(1);
+    expect(
+      value(texts.reader, /^rpc_server_duration_seconds_count\{.*GetProductById.*rpc_grpc_status_code="OK"/),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('every service shuts down cleanly on SIGTERM', async () => {

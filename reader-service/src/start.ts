@@ -1,12 +1,14 @@
 import { deadLetterTopic, loadReaderProto, productTopics } from '@cqrs-products/contracts';
 import { createKafka, createProducer, ensureTopics, pingKafka } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
+import { createRegistry, grpcMetrics, kafkaMetrics, startMetricsServer } from '@cqrs-products/metrics';
 import { startProbeServer } from '@cqrs-products/probes';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import type { Config } from './config.js';
 import { startReaderServer } from './grpc/reader.server.js';
 import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
+import { cacheMetrics, projectionMetrics } from './metrics.js';
 import { createProductRepository, type ProductDocument } from './mongo/product.repository.js';
 import { createReadModel } from './read-model.js';
 import { createProductCache } from './redis/product.cache.js';
@@ -68,7 +70,9 @@ export async function start(config: Config): Promise<ReaderService> {
     log.warn({ err: error }, 'redis unavailable at start-up, serving from MongoDB until it is back');
   });
 
+  const registry = createRegistry(config.serviceName);
   const cache = createProductCache({
+    metrics: cacheMetrics(registry),
     redis,
     keyPrefix: config.redis.keyPrefix,
     ttlSeconds: config.redis.ttlSeconds,
@@ -81,6 +85,7 @@ export async function start(config: Config): Promise<ReaderService> {
     readModel,
     reader: loadReaderProto(),
     log: log.child({ component: 'grpc' }),
+    metrics: grpcMetrics(registry),
   });
   const consumer = await startProductEventsConsumer({
     kafka,
@@ -90,13 +95,18 @@ export async function start(config: Config): Promise<ReaderService> {
     deadLetterProducer: producer,
     log: log.child({ component: 'consumer' }),
     mongoHealthy: () => mongoPing().then(() => true),
+    metrics: { kafka: kafkaMetrics(registry), projection: projectionMetrics(registry) },
   });
   const probes = await startProbeServer({
     host: config.host,
     port: config.probes.port,
     checks: { mongo: mongoPing, redis: () => redis.ping(), kafka: () => pingKafka(kafka) },
   });
-  log.info({ grpcPort: grpc.port, probesPort: probes.port }, 'reader-service started');
+  const metricsServer = await startMetricsServer({ host: config.host, port: config.metrics.port, registry });
+  log.info(
+    { grpcPort: grpc.port, probesPort: probes.port, metricsPort: metricsServer.port },
+    'reader-service started',
+  );
 
   return {
     log,
@@ -111,6 +121,7 @@ export async function start(config: Config): Promise<ReaderService> {
       cache.close();
       await redis.quit().catch(() => redis.disconnect());
       await mongo.close();
+      await metricsServer.close();
       await probes.close();
     },
   };

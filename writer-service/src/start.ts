@@ -2,12 +2,15 @@ import { deadLetterTopic, loadWriterProto, productTopics } from '@cqrs-products/
 import { startGrpcServer } from '@cqrs-products/grpc';
 import { createKafka, createProducer, ensureTopics, pingKafka } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
+import { createRegistry, grpcMetrics, kafkaMetrics, startMetricsServer } from '@cqrs-products/metrics';
 import { startProbeServer } from '@cqrs-products/probes';
 import pg from 'pg';
 import type { Config } from './config.js';
 import { registerWriterService, writerServiceName } from './grpc/writer.server.js';
 import { startProductCommandsConsumer } from './kafka/product-commands.consumer.js';
+import { outboxMetrics } from './metrics.js';
 import { startRelay } from './outbox/relay.js';
+import { countPending } from './postgres/outbox.repository.js';
 import { findProduct } from './postgres/product.repository.js';
 import { createCommandHandler } from './product-command.handler.js';
 
@@ -54,9 +57,12 @@ export async function start(config: Config): Promise<WriterService> {
     await producer.connect();
     started.push(() => producer.disconnect());
 
+    const registry = createRegistry(config.serviceName);
+    const kafkaInstruments = kafkaMetrics(registry);
     const relay = await startRelay({
       pool,
       producer,
+      metrics: outboxMetrics(registry, kafkaInstruments, () => countPending(pool)),
       log: log.child({ component: 'outbox-relay' }),
       batchSize: config.outbox.batchSize,
       pollIntervalMs: config.outbox.pollIntervalMs,
@@ -70,6 +76,7 @@ export async function start(config: Config): Promise<WriterService> {
       port: config.grpc.port,
       services: [writerServiceName],
       reflection: definition,
+      metrics: grpcMetrics(registry),
       register: (server) =>
         registerWriterService(server, proto, {
           handleCommand,
@@ -87,6 +94,7 @@ export async function start(config: Config): Promise<WriterService> {
       deadLetterProducer: producer,
       databaseHealthy: () => pool.query('SELECT 1').then(() => true),
       log: log.child({ component: 'commands-consumer' }),
+      metrics: kafkaInstruments,
     });
     started.push(() => consumer.stop());
 
@@ -95,7 +103,16 @@ export async function start(config: Config): Promise<WriterService> {
       port: config.probes.port,
       checks: { postgres: () => pool.query('SELECT 1'), kafka: () => pingKafka(kafka) },
     });
-    log.info({ grpcPort: grpc.port, probesPort: probes.port, topics }, 'writer-service started');
+    started.push(() => probes.close());
+    const metricsServer = await startMetricsServer({
+      host: config.host,
+      port: config.metrics.port,
+      registry,
+    });
+    log.info(
+      { grpcPort: grpc.port, probesPort: probes.port, metricsPort: metricsServer.port, topics },
+      'writer-service started',
+    );
 
     return {
       log,
@@ -111,6 +128,7 @@ export async function start(config: Config): Promise<WriterService> {
         await relay.stop();
         await producer.disconnect();
         await pool.end();
+        await metricsServer.close();
         await probes.close();
         log.info({}, 'writer-service stopped');
       },

@@ -1,4 +1,5 @@
 import type { Logger } from '@cqrs-products/logger';
+import type { HttpMetrics } from '@cqrs-products/metrics';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -10,6 +11,8 @@ export interface AppOptions extends ProductRoutesDeps {
   readonly log: Logger;
   readonly bodyLimitBytes: number;
   readonly version?: string;
+  /** Request duration by route and status (packages/metrics `httpMetrics`). */
+  readonly metrics?: HttpMetrics;
 }
 
 /** The HTTP application without a listening socket, so tests can `inject` requests into it. */
@@ -20,6 +23,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The gateway sits behind nothing that rewrites paths; exact routes make 404s predictable.
     routerOptions: { ignoreTrailingSlash: true },
   });
+  const { metrics } = options;
+  if (metrics) {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.requestDuration.observe(
+        {
+          method: request.method,
+          // The route pattern, not the URL: ids in paths would make a series per product.
+          route: request.routeOptions.url ?? 'unmatched',
+          status_code: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

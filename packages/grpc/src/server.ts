@@ -1,4 +1,11 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import type { GrpcMetrics } from '@cqrs-products/metrics';
+import {
+  Server,
+  ServerCredentials,
+  ServerInterceptingCall,
+  type ServerInterceptor,
+  status,
+} from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -12,6 +19,8 @@ export interface GrpcServerOptions {
   readonly services: readonly string[];
   /** Enables server reflection (grpcurl, Postman) for these definitions. */
   readonly reflection?: PackageDefinition;
+  /** Records the duration and status of every call (packages/metrics `grpcMetrics`). */
+  readonly metrics?: GrpcMetrics;
 }
 
 export interface GrpcServer {
@@ -23,7 +32,10 @@ export interface GrpcServer {
 
 /** A gRPC server with the standard health service (SERVING while up) and optional reflection. */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcServer> {
-  const server = new Server({ 'grpc.keepalive_permit_without_calls': 1 });
+  const server = new Server({
+    'grpc.keepalive_permit_without_calls': 1,
+    interceptors: options.metrics ? [timingInterceptor(options.metrics)] : [],
+  });
   options.register(server);
 
   const health = new HealthImplementation(
@@ -54,5 +66,22 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
         });
       });
     },
+  };
+}
+
+/** Times every call from arrival to its status, labelled by method and gRPC status name. */
+function timingInterceptor(metrics: GrpcMetrics): ServerInterceptor {
+  return (method, call) => {
+    const started = process.hrtime.bigint();
+    return new ServerInterceptingCall(call, {
+      sendStatus: (sent, next) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        metrics.callDuration.observe(
+          { rpc_method: method.path, rpc_grpc_status_code: status[sent.code] ?? String(sent.code) },
+          seconds,
+        );
+        next(sent);
+      },
+    });
   };
 }

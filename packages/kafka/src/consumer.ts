@@ -1,3 +1,4 @@
+import type { KafkaMetrics } from '@cqrs-products/metrics';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { type BackoffPolicy, backoffDelay, sleep } from './backoff.js';
 import type { KafkaLog } from './client.js';
@@ -66,6 +67,8 @@ export interface ConsumerRunnerOptions {
    * message on one partition does not hold up the others of the same fetch.
    */
   readonly partitionsConsumedConcurrently?: number;
+  /** Outcome counts and per-partition lag (packages/metrics `kafkaMetrics`). */
+  readonly metrics?: KafkaMetrics;
 }
 
 export interface ConsumerRunner {
@@ -92,7 +95,11 @@ export function startConsumer(options: ConsumerRunnerOptions): Promise<ConsumerR
 }
 
 async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
-  const { kafka, groupId, topics, handle, log } = options;
+  const { kafka, groupId, topics, handle, log, metrics } = options;
+  const outcome = (received: ReceivedMessage, result: MessageOutcome): void => {
+    metrics?.consumed.inc({ topic: received.topic, outcome: result.replace('-', '_') });
+    options.onOutcome?.(received, result);
+  };
   const classify = options.classify ?? classifyFailure;
   const retry = options.retry ?? defaultRetryPolicy;
   // A short fetch wait: when every partition is paused, kafkajs sleeps this long before it looks
@@ -166,6 +173,14 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     resumeTimers.add(timer);
   };
 
+  if (metrics) {
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      metrics.lag.set(
+        { topic: payload.topic, partition: String(payload.partition) },
+        Number(payload.offsetLag),
+      );
+    });
+  }
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
@@ -175,7 +190,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
       const received = { topic, partition, message };
       const result = await attempt(received, heartbeat);
       if (result.kind === 'wait') {
-        options.onOutcome?.(received, 'retried');
+        outcome(received, 'retried');
         return waitAndRetry(received, result.error);
       }
       if (result.kind === 'dead-letter') {
@@ -183,7 +198,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
           await sendToDeadLetter(options.deadLetterProducer, { ...received, ...result });
         } catch (error) {
           // Without a dead-letter record the message must not be skipped: try again later.
-          options.onOutcome?.(received, 'retried');
+          outcome(received, 'retried');
           return waitAndRetry(received, error);
         }
         log.error(
@@ -192,7 +207,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
         );
       }
       await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-      options.onOutcome?.(received, result.kind === 'done' ? 'success' : 'dead-lettered');
+      outcome(received, result.kind === 'done' ? 'success' : 'dead-lettered');
     },
   });
 

@@ -16,6 +16,8 @@ export interface Stack {
   readonly redisKeyPrefix: string;
   readonly topicPrefix: string;
   readonly services: Record<ServiceName, ServiceProcess>;
+  /** Each service's Prometheus endpoint, e.g. http://127.0.0.1:41235/metrics */
+  readonly metricsUrls: Record<ServiceName, string>;
   /** Restarts one service with the same configuration (after stop() or kill()). */
   restart(name: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
@@ -103,8 +105,14 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
     throw error;
   }
 
+  const metricsUrl = (name: ServiceName) => `http://127.0.0.1:${specs[name].env.METRICS_PORT}/metrics`;
   return {
     apiUrl: `http://127.0.0.1:${gatewayHttp}/api/v1`,
+    metricsUrls: {
+      'writer-service': metricsUrl('writer-service'),
+      'reader-service': metricsUrl('reader-service'),
+      'api-gateway': metricsUrl('api-gateway'),
+    },
     database,
     mongoUri,
     mongoDatabase,

@@ -6,6 +6,7 @@ import {
   toWireProduct,
 } from '@cqrs-products/contracts';
 import { type GrpcServer, startGrpcServer, type UnaryLog, unary } from '@cqrs-products/grpc';
+import type { GrpcMetrics } from '@cqrs-products/metrics';
 import { z } from 'zod';
 import type { ReadModel } from '../read-model.js';
 
@@ -47,6 +48,7 @@ export interface ReaderServerOptions {
   readonly readModel: ReadModel;
   readonly reader: LoadedProto<ReaderProto>;
   readonly log: UnaryLog;
+  readonly metrics?: GrpcMetrics;
 }
 
 /** Thin: validate the request, call the read model, shape the answer; errors map in `unary`. */
@@ -56,6 +58,7 @@ export function startReaderServer({
   readModel,
   reader,
   log,
+  metrics,
 }: ReaderServerOptions): Promise<GrpcServer> {
   const handlers = {
     GetProductById: unary(
@@ -114,6 +117,7 @@ export function startReaderServer({
     port,
     services: [readerServiceName],
     reflection: reader.definition,
+    ...(metrics && { metrics }),
     register: (server) => server.addService(reader.proto.readerService.readerService.service, handlers),
   });
 }

@@ -9,7 +9,9 @@ import {
   type RetryPolicy,
   startConsumer,
 } from '@cqrs-products/kafka';
+import type { KafkaMetrics } from '@cqrs-products/metrics';
 import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
+import { changedAt, type ProjectionMetrics } from '../metrics.js';
 import type { ReadModel } from '../read-model.js';
 import { parseProductEvent } from './product-event.parser.js';
 
@@ -23,6 +25,7 @@ export interface ProductEventsConsumerOptions {
   /** Resolves true while MongoDB answers: failures during an outage wait instead of dead-lettering. */
   readonly mongoHealthy: () => Promise<boolean>;
   readonly retry?: RetryPolicy;
+  readonly metrics?: { readonly kafka: KafkaMetrics; readonly projection: ProjectionMetrics };
 }
 
 /**
@@ -44,10 +47,13 @@ export function startProductEventsConsumer(options: ProductEventsConsumerOptions
     classify: classifyMongoFailure,
     dependenciesHealthy: options.mongoHealthy,
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.metrics ? { metrics: options.metrics.kafka } : {}),
     handle: async ({ topic, message }) => {
       const kind = kindOfTopic.get(topic);
       if (!kind) throw new Error(`not subscribed to topic ${topic}`);
-      await options.readModel.apply(parseProductEvent(kind, message.value));
+      const event = parseProductEvent(kind, message.value);
+      await options.readModel.apply(event);
+      options.metrics?.projection.lag.observe({ topic }, (Date.now() - changedAt(event).getTime()) / 1000);
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StoredProduct } from '../domain/product.js';
+import type { CacheMetrics } from '../metrics.js';
 
 export interface CacheLog {
   warn(obj: object, msg: string): void;
@@ -22,6 +23,7 @@ export interface ProductCacheOptions {
   readonly keyPrefix: string;
   readonly ttlSeconds: number;
   readonly log: CacheLog;
+  readonly metrics?: CacheMetrics;
   /** How often keys whose update failed are retried (deleted) while Redis was unreachable. */
   readonly repairIntervalMs?: number;
   /** Beyond this many keys awaiting repair, the whole prefix is cleared instead. */
@@ -89,11 +91,16 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
 
   return {
     get: async (productId) => {
-      if (bypass(productId)) return undefined;
+      if (bypass(productId)) {
+        options.metrics?.lookups.inc({ result: 'miss' });
+        return undefined;
+      }
       try {
         const doc = await redis.hget(key(productId), 'doc');
+        options.metrics?.lookups.inc({ result: doc ? 'hit' : 'miss' });
         return doc ? decode(doc) : undefined;
       } catch (error) {
+        options.metrics?.lookups.inc({ result: 'error' });
         log.warn({ err: error, productId }, 'cache read failed, reading MongoDB');
         return undefined;
       }

@@ -12,6 +12,7 @@ import {
   type RetryPolicy,
   startConsumer,
 } from '@cqrs-products/kafka';
+import type { KafkaMetrics } from '@cqrs-products/metrics';
 import { isConnectionError } from '../postgres/db.js';
 import type { HandleCommand } from '../product-command.handler.js';
 import { toCommandEnvelope } from './command-message.js';
@@ -26,6 +27,7 @@ export interface ProductCommandsConsumerOptions {
   readonly databaseHealthy: () => Promise<boolean>;
   readonly log: KafkaLog;
   readonly retry?: RetryPolicy;
+  readonly metrics?: KafkaMetrics;
 }
 
 /** decode -> validate -> handle (one transaction) -> commit; poison goes to `<topic>.dlq`. */
@@ -64,6 +66,7 @@ export function startProductCommandsConsumer(
     classify: classifyCommandFailure,
     dependenciesHealthy: options.databaseHealthy,
     retry: options.retry ?? commandRetryPolicy,
+    ...(options.metrics && { metrics: options.metrics }),
     // Several partitions at once: a slow transaction on one does not hold up the others.
     // Bounded by the pool: each handler holds one connection.
     partitionsConsumedConcurrently: 4,

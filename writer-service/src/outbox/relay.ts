@@ -1,6 +1,7 @@
 import { type BackoffPolicy, backoffDelay, type Producer } from '@cqrs-products/kafka';
 import type { Logger } from '@cqrs-products/logger';
 import type pg from 'pg';
+import type { OutboxMetrics } from '../metrics.js';
 import { inTransaction } from '../postgres/db.js';
 import {
   lockPendingRows,
@@ -18,6 +19,7 @@ export interface RelayOptions {
   readonly batchSize: number;
   /** Fallback polling when no notification arrives (lost NOTIFY, another instance's rows). */
   readonly pollIntervalMs: number;
+  readonly metrics?: OutboxMetrics;
   /** Delays between attempts while Kafka or PostgreSQL fail. */
   readonly retry?: BackoffPolicy;
 }
@@ -54,11 +56,22 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       if (!(await tryTakeRelayLock(tx))) return 'busy-elsewhere';
       const rows = await lockPendingRows(tx, batchSize);
       if (rows.length === 0) return 'published-all';
-      await send(producer, rows);
+      await send(producer, rows).catch((error: unknown) => {
+        for (const row of rows) options.metrics?.kafka.produced.inc({ topic: row.topic, outcome: 'failure' });
+        throw error;
+      });
       await markPublished(
         tx,
         rows.map((row) => row.id),
       );
+      const sentAt = Date.now();
+      for (const row of rows) {
+        options.metrics?.kafka.produced.inc({ topic: row.topic, outcome: 'success' });
+        options.metrics?.publishDelay.observe(
+          { topic: row.topic },
+          (sentAt - row.createdAt.getTime()) / 1000,
+        );
+      }
       log.debug({ count: rows.length, lastId: rows.at(-1)?.id }, 'outbox rows published');
       return rows.length === batchSize ? 'more-pending' : 'published-all';
     });

@@ -13,6 +13,8 @@ export interface NewOutboxRow {
 
 export interface OutboxRow extends NewOutboxRow {
   readonly id: string;
+  /** When the change was committed (the row was inserted), for the publish delay metric. */
+  readonly createdAt: Date;
 }
 
 interface Row {
@@ -22,6 +24,7 @@ interface Row {
   message_type: string;
   payload: Buffer;
   headers: Record<string, string>;
+  created_at: Date;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function insertOutboxRow(db: Queryable, row: NewOutboxRow): Promise
  */
 export async function lockPendingRows(db: Queryable, limit: number): Promise<OutboxRow[]> {
   const { rows } = await db.query<Row>(
-    `SELECT id, aggregate_id, topic, message_type, payload, headers FROM outbox
+    `SELECT id, aggregate_id, topic, message_type, payload, headers, created_at FROM outbox
      WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
     [limit],
   );
@@ -53,6 +56,7 @@ export async function lockPendingRows(db: Queryable, limit: number): Promise<Out
     messageType: row.message_type,
     payload: row.payload,
     headers: row.headers,
+    createdAt: row.created_at,
   }));
 }
 

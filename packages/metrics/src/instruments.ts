@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Buckets for request handling on one machine: sub-millisecond to a few seconds. */
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Buckets for how far a pipeline stage runs behind: milliseconds to minutes. */
+const lagBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/** RED metrics of the HTTP API (names after the OpenTelemetry semantic conventions). */
+export function httpMetrics(registry: Registry) {
+  return {
+    requestDuration: new Histogram({
+      name: 'http_server_request_duration_seconds',
+      help: 'Duration of HTTP requests handled by the server.',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+  };
+}
+
+/** RED metrics of gRPC methods served. */
+export function grpcMetrics(registry: Registry) {
+  return {
+    callDuration: new Histogram({
+      name: 'rpc_server_duration_seconds',
+      help: 'Duration of gRPC calls handled by the server.',
+      labelNames: ['rpc_method', 'rpc_grpc_status_code'] as const,
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+  };
+}
+
+/** Kafka traffic by topic and outcome, and how far each consumed partition runs behind. */
+export function kafkaMetrics(registry: Registry) {
+  return {
+    consumed: new Counter({
+      name: 'kafka_consumer_messages_total',
+      help: 'Messages handled by the consumer, by outcome (success, retried, dead_lettered).',
+      labelNames: ['topic', 'outcome'] as const,
+      registers: [registry],
+    }),
+    produced: new Counter({
+      name: 'kafka_producer_messages_total',
+      help: 'Messages sent by the producer, by outcome (success, failure).',
+      labelNames: ['topic', 'outcome'] as const,
+      registers: [registry],
+    }),
+    lag: new Gauge({
+      name: 'kafka_consumer_lag_messages',
+      help: 'Messages in the partition not yet handled by this consumer group, as of the last batch.',
+      labelNames: ['topic', 'partition'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export { lagBuckets, latencyBuckets };
+
+export type HttpMetrics = ReturnType<typeof httpMetrics>;
+export type GrpcMetrics = ReturnType<typeof grpcMetrics>;
+export type KafkaMetrics = ReturnType<typeof kafkaMetrics>;
