@@ -1,23 +1,17 @@
 import {
   commonEnv,
+  consumerKafka,
+  consumerKafkaEnv,
   fields,
   readServiceConfig,
   serviceFields,
-  topicEnv,
-  topicSettings,
 } from '@cqrs-products/config';
 import { z } from 'zod';
 
 export const configSchema = z.object({
   ...serviceFields,
   grpc: z.object({ port: fields.port }),
-  kafka: z.object({
-    brokers: fields.brokers,
-    groupId: z.string().min(1),
-    /** Empty in production; tests give each file its own prefix (see productTopics). */
-    topicPrefix: z.string().default(''),
-    topics: topicSettings,
-  }),
+  kafka: consumerKafka,
   mongo: z.object({
     uri: fields.url(['mongodb', 'mongodb+srv']),
     database: z.string().min(1),
@@ -36,9 +30,8 @@ export type Config = z.infer<typeof configSchema>;
 
 export const envMapping = {
   ...commonEnv,
-  ...topicEnv,
+  ...consumerKafkaEnv,
   GRPC_PORT: 'grpc.port',
-  KAFKA_GROUP_ID: 'kafka.groupId',
   MONGO_URI: 'mongo.uri',
   MONGO_DATABASE: 'mongo.database',
   MONGO_COLLECTION: 'mongo.collection',

@@ -132,8 +132,18 @@ export const topicSettings = z.object({
   replicationFactor: z.coerce.number().int().min(1),
 });
 
-/** Environment names for `topicSettings` and the topic prefix, under `kafka.`. */
-export const topicEnv = {
+/** Kafka settings of a service that consumes in a group and creates the topics it uses. */
+export const consumerKafka = z.object({
+  brokers: fields.brokers,
+  groupId: z.string().min(1),
+  // Empty in production; tests give each file its own prefix (see productTopics).
+  topicPrefix: z.string().default(''),
+  topics: topicSettings,
+});
+
+/** Environment names for `consumerKafka`, under `kafka.` (brokers are in `commonEnv`). */
+export const consumerKafkaEnv = {
+  KAFKA_GROUP_ID: 'kafka.groupId',
   KAFKA_TOPIC_PREFIX: 'kafka.topicPrefix',
   KAFKA_CREATE_TOPICS: 'kafka.topics.create',
   KAFKA_TOPIC_PARTITIONS: 'kafka.topics.partitions',
