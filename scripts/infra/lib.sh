@@ -18,7 +18,7 @@ if [[ -x /usr/bin/python3 ]]; then PYTHON=/usr/bin/python3; else PYTHON="$(comma
 PROBE="$INFRA_SCRIPT_DIR/probe.py"
 
 # shellcheck disable=SC2034 # used by the entry scripts that source this file
-DEFAULT_COMPONENTS=(postgres redis kafka mongo)
+DEFAULT_COMPONENTS=(postgres redis kafka mongo prometheus)
 ALL_COMPONENTS=(postgres redis kafka mongo prometheus)
 
 log() { printf '[infra] %s\n' "$*" >&2; }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Prometheus from Debian's package. Installed by default (so promtool can check the config in
-# tests) but only started when named explicitly and monitoring/prometheus.yml exists.
+# Prometheus from Debian's package, scraping the services on their host metrics ports with
+# monitoring/prometheus.yml (targets that are not running simply show as down).
 
 PROM_HOME="$INFRA_DIR/prometheus"
 PROM_LOG="$LOG_DIR/prometheus.log"

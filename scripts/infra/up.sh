@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing and starts the local infrastructure on 127.0.0.1, idempotently.
-#   scripts/infra/up.sh                 postgres redis kafka mongo (+ installs prometheus)
+#   scripts/infra/up.sh                 postgres redis kafka mongo prometheus
 #   scripts/infra/up.sh kafka mongo     only those
-#   scripts/infra/up.sh prometheus      Prometheus (needs monitoring/prometheus.yml)
 # Prints the endpoints as KEY=VALUE lines on stdout and writes them to .infra/env.
 set -euo pipefail
 
@@ -23,8 +22,6 @@ take_lock
 # Install everything first: slow steps (apt, Maven, go build) then run before any server starts,
 # and a failure leaves nothing half-started.
 for c in "${components[@]}"; do "${c}_install"; done
-# Prometheus is installed with the default set so that promtool is always available.
-(($# > 0)) || prometheus_install
 
 # Start whatever is not already running and answering, then wait for all of them together so
 # the start-ups overlap.
@@ -49,10 +46,9 @@ for c in "${to_wait[@]+"${to_wait[@]}"}"; do
   log "$c: ready"
 done
 
-# The env file lists the default endpoints (static), plus Prometheus while it runs.
+# The env file lists the endpoints of the default set (static: they do not depend on what runs).
 {
   for c in "${DEFAULT_COMPONENTS[@]}"; do "${c}_endpoint"; done
-  if prometheus_pid >/dev/null; then prometheus_endpoint; fi
 } >"$INFRA_DIR/env.tmp"
 mv "$INFRA_DIR/env.tmp" "$INFRA_DIR/env"
 cat "$INFRA_DIR/env"
