@@ -3,7 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, type ServiceName, type Stack, startStack, uniqueName } from '@cqrs-products/testing';
+import {
+  eventually,
+  freePort,
+  type ServiceName,
+  type Stack,
+  startStack,
+  uniqueName,
+} from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -60,14 +67,13 @@ beforeAll(async () => {
   prometheus.stdout?.on('data', (chunk) => output.push(String(chunk)));
   prometheus.stderr?.on('data', (chunk) => output.push(String(chunk)));
   await eventually(
-    'Prometheus is ready',
     async () => {
       if (prometheus?.exitCode !== null)
         throw new Error(`prometheus exited with ${prometheus?.exitCode}:\n${output.join('')}`);
       return (await fetch(`${prometheusUrl}/-/ready`).catch(() => undefined))?.ok ?? false;
     },
     (ready) => ready,
-    20_000,
+    { what: 'Prometheus is ready', timeoutMs: 20_000, intervalMs: 250 },
   );
 }, 60_000);
 
@@ -82,23 +88,6 @@ afterAll(async () => {
   await stack?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 }, 60_000);
-
-/** Polls until the value satisfies the condition, or fails with the last value seen. */
-async function eventually<T>(
-  what: string,
-  read: () => Promise<T>,
-  until: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (until(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not reached in ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 interface QueryAnswer {
   status: 'success' | 'error';
@@ -208,9 +197,9 @@ describe('monitoring/ Prometheus configuration', () => {
 describe('a real Prometheus scraping a running stack', () => {
   it('scrapes all three services as up == 1', async () => {
     const up = await eventually(
-      'all targets up',
       () => vectorBy('up', 'job'),
       (value) => services.every((name) => value[name] === 1),
+      { what: 'all targets up', intervalMs: 250 },
     );
     expect(up).toEqual({ 'api-gateway': 1, 'writer-service': 1, 'reader-service': 1 });
   });
@@ -225,20 +214,19 @@ describe('a real Prometheus scraping a running stack', () => {
     expect(created.status).toBe(201);
     const { productId } = (await created.json()) as { productId: string };
     await eventually(
-      'the product is readable',
       async () => (await fetch(`${api}/${productId}`)).status,
       (status) => status === 200,
+      { what: 'the product is readable', intervalMs: 250 },
     );
 
     const consumed = await eventually(
-      'consumer counters in Prometheus',
       () => vectorBy('sum by (service) (kafka_consumer_messages_total{outcome="success"})', 'service'),
       (value) => (value['writer-service'] ?? 0) > 0 && (value['reader-service'] ?? 0) > 0,
+      { what: 'consumer counters in Prometheus', intervalMs: 250 },
     );
     expect(consumed['writer-service']).toBeGreaterThanOrEqual(1);
     expect(consumed['reader-service']).toBeGreaterThanOrEqual(1);
     const moved = await eventually(
-      'request, outbox and projection series in Prometheus',
       async () => ({
         created: await vectorBy(
           'sum by (service) (http_server_request_duration_seconds_count{status_code="201"})',
@@ -254,6 +242,7 @@ describe('a real Prometheus scraping a running stack', () => {
         (value.created['api-gateway'] ?? 0) > 0 &&
         (value.produced['writer-service'] ?? 0) > 0 &&
         (value.projected['reader-service'] ?? 0) > 0,
+      { what: 'request, outbox and projection series in Prometheus', intervalMs: 250 },
     );
     expect(moved.created['api-gateway']).toBeGreaterThanOrEqual(1);
   });

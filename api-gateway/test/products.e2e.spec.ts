@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { type Stack, startStack, uniqueName } from '@cqrs-products/testing';
+import { eventually, type Stack, startStack, uniqueName } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let stack: Stack;
@@ -19,21 +19,6 @@ const api = (path: string, init?: RequestInit) =>
 const send = (method: string, path: string, body?: unknown) =>
   api(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 
-/** Queries are eventually consistent: poll until the read model shows what we expect. */
-async function eventually<T>(
-  read: () => Promise<T>,
-  until: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (until(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`not reached in ${timeoutMs} ms; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 /** A product, or a problem+json body for errors. */
 interface Answer {
   productId?: string;
@@ -44,6 +29,7 @@ interface Answer {
   totalCount?: number;
   [field: string]: unknown;
 }
+const poll = { intervalMs: 100 };
 const getProduct = async (id: string) => {
   const response = await api(`/products/${id}`);
   return { status: response.status, body: (await response.json()) as Answer };
@@ -65,6 +51,7 @@ describe('a product through the whole system', () => {
     const { body } = await eventually(
       () => getProduct(id),
       (r) => r.status === 200,
+      poll,
     );
     expect(body).toMatchObject({
       productId: id,
@@ -87,6 +74,7 @@ describe('a product through the whole system', () => {
     const { body } = await eventually(
       () => getProduct(id),
       (r) => r.body.version === 2,
+      poll,
     );
     expect(body).toMatchObject({ name: `Floor ${word}`, price: 59, version: 2 });
   });
@@ -112,6 +100,7 @@ describe('a product through the whole system', () => {
     const { body } = await eventually(
       () => getProduct(id),
       (r) => r.status === 404,
+      poll,
     );
     expect(body).toMatchObject({ status: 404, type: 'urn:cqrs-products:problem:product-not-found' });
     const search = (await (await api(`/products/search?search=${word}`)).json()) as Answer;

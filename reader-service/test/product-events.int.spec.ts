@@ -116,8 +116,10 @@ describe('poison events', () => {
     await reader.sendRaw(reader.topics.created, key, invalid({ Version: 0 }));
     await reader.created(product(key, 1, 'after the poison'));
 
-    await until(async () => (await getProduct(key)).value?.Product.Name === 'after the poison', 30_000);
-    await until(() => dlq.length === 3, 20_000, 'three dead letters');
+    await until(async () => (await getProduct(key)).value?.Product.Name === 'after the poison', {
+      timeoutMs: 30_000,
+    });
+    await until(() => dlq.length === 3, { timeoutMs: 20_000, what: 'three dead letters' });
     const codes = dlq.map((m) => m.headers?.[deadLetterHeaders.errorCode]?.toString());
     expect(codes).toEqual(['UNDECODABLE_EVENT', 'INVALID_EVENT', 'INVALID_EVENT']);
     expect(dlq.map((m) => m.headers?.[deadLetterHeaders.originalTopic]?.toString())).toEqual(
@@ -137,7 +139,10 @@ describe('the cache after an event', () => {
     expect((await getProduct(id)).value?.Product.Version).toBe(1);
     const redis = new (await import('ioredis')).Redis(reader.config.redis.url);
     const key = `${reader.config.redis.keyPrefix}${id}`;
-    await until(async () => (await redis.hget(key, 'version')) === '1', 5_000, 'cache filled');
+    await until(async () => (await redis.hget(key, 'version')) === '1', {
+      timeoutMs: 5_000,
+      what: 'cache filled',
+    });
 
     await reader.updated(product(id, 2, 'fresh'));
     await reader.untilConsumed();

@@ -32,7 +32,7 @@ let redis: Redis;
 let cache: ProductCache;
 beforeAll(async () => {
   redis = newClient();
-  await until(() => redis.status === 'ready', 5_000, 'redis ready');
+  await until(() => redis.status === 'ready', { timeoutMs: 5_000, what: 'redis ready' });
 });
 afterEach(() => cache?.close());
 afterAll(async () => {
@@ -96,20 +96,23 @@ describe('product cache', () => {
 
   it('stops trusting an entry whose update failed, and removes it once Redis answers again', async () => {
     const client = newClient();
-    await until(() => client.status === 'ready', 5_000, 'redis ready');
+    await until(() => client.status === 'ready', { timeoutMs: 5_000, what: 'redis ready' });
     cache = newCache(client);
     const id = newProductId();
     await cache.remember(live(id, 1));
 
     client.disconnect(); // Redis unreachable while version 2 is applied
-    await until(() => client.status === 'end', 5_000, 'client disconnected');
+    await until(() => client.status === 'end', { timeoutMs: 5_000, what: 'client disconnected' });
     await cache.remember(live(id, 2));
     await client.connect();
 
     // Redis still holds version 1, but the cache must not serve it.
     expect(await redis.hget(`${keyPrefix}${id}`, 'version')).toBe('1');
     expect(await cache.get(id)).toBeUndefined();
-    await until(async () => (await redis.exists(`${keyPrefix}${id}`)) === 0, 5_000, 'stale entry removed');
+    await until(async () => (await redis.exists(`${keyPrefix}${id}`)) === 0, {
+      timeoutMs: 5_000,
+      what: 'stale entry removed',
+    });
     await cache.remember(live(id, 2));
     expect(await cache.get(id)).toEqual(live(id, 2));
     client.disconnect();

@@ -34,7 +34,10 @@ describe('the reader while Redis stops and comes back', () => {
     const inspector = new Redis(reader.config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
     inspector.on('error', () => {});
     await inspector.connect();
-    await until(async () => (await inspector.hget(key, 'version')) === '1', 5_000, 'cache warm');
+    await until(async () => (await inspector.hget(key, 'version')) === '1', {
+      timeoutMs: 5_000,
+      what: 'cache warm',
+    });
     inspector.disconnect();
 
     redisStopped = true;
@@ -63,8 +66,7 @@ describe('the reader while Redis stops and comes back', () => {
           expect((await get()).value?.Product).toMatchObject({ Name: 'during the outage', Version: 2 });
           return (await afterRestart.hget(key, 'version')) === '2';
         },
-        20_000,
-        'cache refilled with version 2',
+        { timeoutMs: 20_000, what: 'cache refilled with version 2' },
       );
       expect((await get()).value?.Product.Version).toBe(2);
     } finally {

@@ -78,11 +78,11 @@ describe('with Kafka stopped after the PostgreSQL commit', () => {
       kafkaStopped = false;
     }
 
-    await until(async () => (await countPending(writer.db.pool)) === 0, 60_000);
+    await until(async () => (await countPending(writer.db.pool)) === 0, { timeoutMs: 60_000 });
 
     const events = await collect(writer.kafka, [writer.topics.events.created]);
     collectors.push(events);
-    await until(() => during.every((id) => events.messages.some((m) => m.key === id)), 30_000);
+    await until(() => during.every((id) => events.messages.some((m) => m.key === id)), { timeoutMs: 30_000 });
     await settle(2_000);
     for (const productId of [before, ...during]) {
       expect(events.messages.filter((m) => m.key === productId).map(eventVersion)).toEqual([1]);
@@ -90,7 +90,7 @@ describe('with Kafka stopped after the PostgreSQL commit', () => {
 
     // A command sent after the outage is still consumed: the consumer recovered by itself.
     await writer.send('update', lamp(during[0] as string, 99));
-    await until(async () => (await productVersion(during[0] as string)) === '2', 60_000);
-    await until(async () => (await countPending(writer.db.pool)) === 0, 30_000);
+    await until(async () => (await productVersion(during[0] as string)) === '2', { timeoutMs: 60_000 });
+    await until(async () => (await countPending(writer.db.pool)) === 0, { timeoutMs: 30_000 });
   });
 });

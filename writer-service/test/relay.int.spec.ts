@@ -89,7 +89,7 @@ describe('outbox relay', () => {
     const total = products.length * (updates + 2);
     const [first] = await Promise.all([relayInstance({ batchSize: 2 }), relayInstance({ batchSize: 2 })]);
 
-    await until(() => events.messages.length >= total, 30_000);
+    await until(() => events.messages.length >= total, { timeoutMs: 30_000 });
     await settle(1_000);
     expect(events.messages).toHaveLength(total);
     expect(await countPending(db.pool)).toBe(0);

@@ -1,5 +1,5 @@
 import { deadLetterTopic, decodeMessage, headerNames, protobufContentType } from '@cqrs-products/contracts';
-import { testEndpoints, uniqueName } from '@cqrs-products/testing';
+import { testEndpoints, uniqueName, until } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsumerRunner,
@@ -74,14 +74,6 @@ async function collect(topic: string): Promise<KafkaMessage[]> {
 
 const send = (topic: string, key: string, value = 'payload') =>
   producer.send({ topic, acks: -1, messages: [{ key, value }] });
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('topics', () => {
   it('creates missing topics with the configured partitions, and leaves existing ones alone', async () => {

@@ -15,7 +15,7 @@ import {
   type Producer,
   sendMessage,
 } from '@cqrs-products/kafka';
-import { testEndpoints, uniqueName } from '@cqrs-products/testing';
+import { testEndpoints, uniqueName, until } from '@cqrs-products/testing';
 import { type CallOptions, type Client, credentials, type ServiceError } from '@grpc/grpc-js';
 import { type Collection, MongoClient } from 'mongodb';
 import { type Config, configSchema } from '../../src/config.js';
@@ -198,32 +198,24 @@ async function untilCommitted(
       for (const { partition, high } of await admin.fetchTopicOffsets(topic))
         ends.set(`${topic}:${partition}`, high);
     }
-    await until(async () => {
-      const committed = await admin.fetchOffsets({ groupId, topics });
-      return committed.every(({ topic, partitions }) =>
-        partitions.every(({ partition, offset }) => {
-          const end = ends.get(`${topic}:${partition}`) ?? '0';
-          return end === '0' || offset === end;
-        }),
-      );
-    }, timeoutMs);
+    await until(
+      async () => {
+        const committed = await admin.fetchOffsets({ groupId, topics });
+        return committed.every(({ topic, partitions }) =>
+          partitions.every(({ partition, offset }) => {
+            const end = ends.get(`${topic}:${partition}`) ?? '0';
+            return end === '0' || offset === end;
+          }),
+        );
+      },
+      { timeoutMs, what: 'offsets committed to the end' },
+    );
   } finally {
     await admin.disconnect();
   }
 }
 
-/** Polls until the condition holds; fails with a clear message after the timeout. */
-export async function until(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { until };
 
 /** A UUID v4 for a test product. */
 export const newProductId = (): string => crypto.randomUUID();

@@ -150,13 +150,7 @@ export function eventVersion(event: ReceivedEvent): number {
   throw new Error(`not an event: ${type}`);
 }
 
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { until } from '@cqrs-products/testing';
 
 /** Gives a duplicate or late extra message time to show up before the test counts. */
 export async function settle(ms: number): Promise<void> {
