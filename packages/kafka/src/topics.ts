@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicSettings {
   readonly partitions: number;
@@ -28,8 +28,29 @@ export async function ensureTopics(
         replicationFactor: settings.replicationFactor,
       })),
     });
+    await untilServed(admin, missing);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * `waitForLeaders` waits for the controller; a broker may still answer metadata requests for the
+ * new topics with UNKNOWN_TOPIC_OR_PARTITION for a moment, which made a consumer or producer
+ * started right after creation fail. Wait until every partition is served with a leader.
+ */
+async function untilServed(admin: Admin, topics: readonly string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const served = await admin.fetchTopicMetadata({ topics: [...topics] }).then(
+      ({ topics: found }) =>
+        found.length === topics.length && found.every((t) => t.partitions.every((p) => p.leader >= 0)),
+      () => false,
+    );
+    if (served) return;
+    if (Date.now() > deadline)
+      throw new Error(`topics not served by the broker after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
