@@ -6,6 +6,9 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
+    // Services started by tests trace as in production (the preload instruments everything and
+    // context flows through Kafka headers) but export nothing unless a test points them at a receiver.
+    env: { OTEL_TRACES_EXPORTER: 'none' },
     projects: [
       {
         extends: true,

@@ -1,4 +1,5 @@
 import type { ProductTopics } from '@cqrs-products/contracts';
+import { activeTraceHeaders } from '@cqrs-products/tracing';
 import type pg from 'pg';
 import { assertNever, decide, type ProductCommand, type ProductEvent } from './domain/product.js';
 import { writerErrors } from './errors.js';
@@ -54,7 +55,10 @@ export function createCommandHandler(deps: CommandHandlerDeps): HandleCommand {
       if (!decision.ok) throw writerErrors[decision.rejection.code](decision.rejection.productId);
 
       await applyEvent(tx, decision.event);
-      await insertOutboxRow(tx, toOutboxRow(decision.event, deps.eventTopics, envelope.traceHeaders));
+      // The active span (this command's processing) becomes the event's parent, so the relay and
+      // the reader continue the same trace; without tracing, the received context passes through.
+      const trace = { ...envelope.traceHeaders, ...activeTraceHeaders() };
+      await insertOutboxRow(tx, toOutboxRow(decision.event, deps.eventTopics, trace));
       return { kind: 'applied', event: decision.event };
     });
 }

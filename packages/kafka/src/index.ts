@@ -13,5 +13,6 @@ export {
 export { type DeadLetter, deadLetterHeaders, sendToDeadLetter } from './dead-letter.js';
 export { classifyFailure, type FailureKind, PoisonMessageError } from './failure.js';
 export { createProducer, type OutgoingMessage, sendMessage } from './producer.js';
+export { type StoredMessage, sendStoredMessages } from './stored-context.js';
 export { superviseConsumer } from './supervise.js';
 export { ensureTopics, pingKafka, type TopicSettings } from './topics.js';

@@ -2,7 +2,15 @@ import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
-const entry = ['--conditions=source', '--import', 'tsx', 'src/main.ts'];
+// As `npm run dev` runs it: TypeScript sources, with tracing preloaded like in production.
+const entry = [
+  '--conditions=source',
+  '--import',
+  'tsx',
+  '--import',
+  '@cqrs-products/tracing/register',
+  'src/main.ts',
+];
 
 /**
  * Runs a service's real entry point from its TypeScript sources (as `npm run dev` does) and

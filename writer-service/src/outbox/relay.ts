@@ -1,4 +1,4 @@
-import { type BackoffPolicy, backoffDelay, type Producer } from '@cqrs-products/kafka';
+import { type BackoffPolicy, backoffDelay, type Producer, sendStoredMessages } from '@cqrs-products/kafka';
 import type { Logger } from '@cqrs-products/logger';
 import type pg from 'pg';
 import type { OutboxMetrics } from '../metrics.js';
@@ -6,7 +6,6 @@ import { inTransaction } from '../postgres/db.js';
 import {
   lockPendingRows,
   markPublished,
-  type OutboxRow,
   outboxChannel,
   tryTakeRelayLock,
 } from '../postgres/outbox.repository.js';
@@ -56,7 +55,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       if (!(await tryTakeRelayLock(tx))) return 'busy-elsewhere';
       const rows = await lockPendingRows(tx, batchSize);
       if (rows.length === 0) return 'published-all';
-      await send(producer, rows).catch((error: unknown) => {
+      await sendStoredMessages(
+        producer,
+        rows.map((row) => ({
+          topic: row.topic,
+          key: row.aggregateId,
+          value: row.payload,
+          headers: row.headers,
+        })),
+      ).catch((error: unknown) => {
         for (const row of rows) options.metrics?.kafka.produced.inc({ topic: row.topic, outcome: 'failure' });
         throw error;
       });
@@ -104,21 +111,4 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       await wakeUps.close();
     },
   };
-}
-
-/**
- * One request per batch, one list per topic in id order. The producer is idempotent with one
- * request in flight, so its own retries neither duplicate nor reorder messages in a partition.
- */
-async function send(producer: Producer, rows: readonly OutboxRow[]): Promise<void> {
-  const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
-  for (const row of rows) {
-    const messages = byTopic.get(row.topic) ?? [];
-    messages.push({ key: row.aggregateId, value: row.payload, headers: row.headers });
-    byTopic.set(row.topic, messages);
-  }
-  await producer.sendBatch({
-    acks: -1,
-    topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-  });
 }

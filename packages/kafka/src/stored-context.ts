@@ -1,0 +1,78 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { Producer } from 'kafkajs';
+
+/** A message prepared earlier, with the W3C trace context of the work that produced it in its headers. */
+export interface StoredMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+// Messaging attributes are still "development" in the semantic conventions; OpenTelemetry
+// recommends copying such names rather than importing the unstable entry point.
+const attributes = {
+  system: 'messaging.system',
+  destination: 'messaging.destination.name',
+  operationType: 'messaging.operation.type',
+  operationName: 'messaging.operation.name',
+  messageKey: 'messaging.kafka.message.key',
+} as const;
+
+const tracer = trace.getTracer('@cqrs-products/kafka');
+
+/**
+ * Sends stored messages in one request, each in the trace it came from.
+ *
+ * The kafkajs instrumentation parents every message of a batch to whatever span is active when
+ * the batch is sent and overwrites the message's traceparent with it. For an outbox relay that
+ * would attach every event to the relay's polling loop and cut the trace of the request that
+ * caused it. Here each message gets its own "send" span, a child of the context stored in its
+ * headers, and the instrumentation is suppressed for the batch so it leaves those headers alone.
+ */
+export async function sendStoredMessages(
+  producer: Producer,
+  messages: readonly StoredMessage[],
+): Promise<void> {
+  const sends = messages.map((message) => {
+    const parent = propagation.extract(ROOT_CONTEXT, message.headers);
+    const span = tracer.startSpan(
+      `send ${message.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          [attributes.system]: 'kafka',
+          [attributes.destination]: message.topic,
+          [attributes.operationType]: 'send',
+          [attributes.operationName]: 'send',
+          [attributes.messageKey]: message.key,
+        },
+      },
+      parent,
+    );
+    const headers = { ...message.headers };
+    propagation.inject(trace.setSpan(parent, span), headers);
+    return { span, message: { key: message.key, value: message.value, headers }, topic: message.topic };
+  });
+
+  const byTopic = new Map<string, (typeof sends)[number]['message'][]>();
+  for (const { topic, message } of sends) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+
+  try {
+    await context.with(suppressTracing(context.active()), () =>
+      producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
+      }),
+    );
+  } catch (error) {
+    for (const { span } of sends) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    }
+    throw error;
+  } finally {
+    for (const { span } of sends) span.end();
+  }
+}

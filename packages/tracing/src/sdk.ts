@@ -1,0 +1,72 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+
+export interface TracingOptions {
+  readonly serviceName: string;
+  readonly serviceVersion: string;
+}
+
+/** Probe and scrape requests arrive every few seconds and would bury the traces that matter. */
+const untracedPaths = new Set(['/live', '/ready', '/metrics']);
+
+let sdk: NodeSDK | undefined;
+
+/**
+ * Starts the OpenTelemetry SDK. The exporter, sampler and batching come from the standard OTEL_*
+ * environment variables (OTLP over HTTP/protobuf to localhost:4318 unless told otherwise), so
+ * the same image runs against Jaeger, an OpenTelemetry Collector or nothing at all.
+ *
+ * Database and cache spans require a parent: the outbox relay polls PostgreSQL twice a second
+ * and the consumers keep connections busy; without a request or a message behind them those
+ * queries would each become a one-span trace.
+ */
+export function startTracing(options: TracingOptions): void {
+  if (sdk) return;
+  // The instrumentations still emit the pre-1.0 HTTP and database attribute names unless told
+  // otherwise; the stable names are what current backends and dashboards expect.
+  process.env.OTEL_SEMCONV_STABILITY_OPT_IN ??= 'http,database';
+  sdk = new NodeSDK({
+    // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, win over these.
+    resource: defaultResource().merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: options.serviceName,
+        [ATTR_SERVICE_VERSION]: options.serviceVersion,
+      }),
+    ),
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => untracedPaths.has((request.url ?? '').split('?')[0] ?? ''),
+      }),
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        ignorePaths: (route) => route.url.startsWith('/swagger'),
+      }),
+      new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
+      new KafkaJsInstrumentation(),
+      new PgInstrumentation({ requireParentSpan: true }),
+      new MongoDBInstrumentation({ requireParentSpan: true }),
+      new IORedisInstrumentation({ requireParentSpan: true }),
+      // Logs stay JSON lines on stdout, now with trace_id and span_id; shipping them is the
+      // platform's job, not an OTLP exporter's.
+      new PinoInstrumentation({ disableLogSending: true }),
+    ],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+}
+
+/** Flushes the spans still buffered; the last thing a service does before exiting. */
+export async function shutdownTracing(): Promise<void> {
+  const running = sdk;
+  sdk = undefined;
+  await running?.shutdown();
+}
