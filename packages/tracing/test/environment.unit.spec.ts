@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { runServiceMainToExit } from '@cqrs-products/testing';
+import { describe, expect, it } from 'vitest';
+import { describeService, readTracingEnv } from '../src/environment.js';
+
+describe('tracing settings from the standard OTEL_* variables', () => {
+  it('traces by default, and still instruments when only the exporter is off', () => {
+    expect(readTracingEnv({})).toEqual({ ok: true, enabled: true });
+    expect(readTracingEnv({ OTEL_TRACES_EXPORTER: 'none' })).toEqual({ ok: true, enabled: true });
+  });
+
+  it('turns everything off with OTEL_SDK_DISABLED=true', () => {
+    expect(readTracingEnv({ OTEL_SDK_DISABLED: 'true' })).toEqual({ ok: true, enabled: false });
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'jaeger:4318'],
+    ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'ftp://collector/v1/traces'],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'thrift'],
+    ['OTEL_TRACES_EXPORTER', 'jaeger'],
+    ['OTEL_TRACES_SAMPLER', 'sometimes'],
+    ['OTEL_TRACES_SAMPLER_ARG', '1.5'],
+    ['OTEL_SDK_DISABLED', 'yes'],
+  ])('refuses %s=%s and names the variable', (name, value) => {
+    const settings = readTracingEnv({ [name]: value });
+    expect(settings.ok).toBe(false);
+    expect(settings.ok ? '' : settings.error).toMatch(new RegExp(`^tracing \\(env ${name}\\): `));
+  });
+});
+
+describe('the traced service name and version', () => {
+  it('come from the package.json next to the entry point', () => {
+    const entry = fileURLToPath(new URL('../../../writer-service/src/main.ts', import.meta.url));
+    expect(describeService(entry)).toEqual({ serviceName: 'writer-service', serviceVersion: '0.1.0' });
+  });
+});
+
+describe('a service started with a wrong tracing setting', () => {
+  it('stops at once with one line naming the variable', () => {
+    const serviceDir = fileURLToPath(new URL('../../../reader-service/', import.meta.url));
+    const result = runServiceMainToExit(serviceDir, { OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^invalid config: tracing \(env OTEL_EXPORTER_OTLP_ENDPOINT\): .+\n$/);
+  });
+});
