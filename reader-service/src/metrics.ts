@@ -1,4 +1,5 @@
-import { Counter, Histogram, lagBuckets, type Registry } from '@cqrs-products/metrics';
+import { Counter, type DbMetrics, Histogram, lagBuckets, type Registry } from '@cqrs-products/metrics';
+import type { MongoClient } from 'mongodb';
 import type { ProductEvent } from './domain/product.js';
 
 export interface ProjectionMetrics {
@@ -8,6 +9,8 @@ export interface ProjectionMetrics {
 
 export interface CacheMetrics {
   readonly lookups: Counter<'result'>;
+  /** Times the Redis round trips. */
+  readonly db?: DbMetrics;
 }
 
 export function projectionMetrics(registry: Registry): ProjectionMetrics {
@@ -36,3 +39,11 @@ export function cacheMetrics(registry: Registry): CacheMetrics {
 /** When the change an event describes was committed by the writer. */
 export const changedAt = (event: ProductEvent): Date =>
   event.type === 'ProductDeleted' ? event.deletedAt : event.product.updatedAt;
+
+/** Records each MongoDB command's duration from the driver's command monitoring events. */
+export function observeMongoCommands(client: MongoClient, db: DbMetrics): void {
+  const observe = (operation: string, outcome: string, durationMs: number) =>
+    db.duration.observe({ db_system: 'mongodb', db_operation: operation, outcome }, durationMs / 1000);
+  client.on('commandSucceeded', (event) => observe(event.commandName, 'success', event.duration));
+  client.on('commandFailed', (event) => observe(event.commandName, 'error', event.duration));
+}

@@ -1,14 +1,20 @@
 import { deadLetterTopic, loadReaderProto, productTopics } from '@cqrs-products/contracts';
 import { createKafka, createProducer, ensureTopics, pingKafka } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
-import { createRegistry, grpcMetrics, kafkaMetrics, startMetricsServer } from '@cqrs-products/metrics';
+import {
+  createRegistry,
+  dbMetrics,
+  grpcMetrics,
+  kafkaMetrics,
+  startMetricsServer,
+} from '@cqrs-products/metrics';
 import { startProbeServer } from '@cqrs-products/probes';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import type { Config } from './config.js';
 import { startReaderServer } from './grpc/reader.server.js';
 import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
-import { cacheMetrics, projectionMetrics } from './metrics.js';
+import { cacheMetrics, observeMongoCommands, projectionMetrics } from './metrics.js';
 import { createProductRepository, type ProductDocument } from './mongo/product.repository.js';
 import { createReadModel } from './read-model.js';
 import { createProductCache } from './redis/product.cache.js';
@@ -28,7 +34,11 @@ export interface ReaderService {
  */
 export async function start(config: Config): Promise<ReaderService> {
   const log = createLogger({ service: config.serviceName, level: config.logLevel });
-  const mongo = new MongoClient(config.mongo.uri, { serverSelectionTimeoutMS: 5_000 });
+  const registry = createRegistry(config.serviceName);
+  const db = dbMetrics(registry);
+  // Command monitoring gives every MongoDB round trip's duration without wrapping each call.
+  const mongo = new MongoClient(config.mongo.uri, { serverSelectionTimeoutMS: 5_000, monitorCommands: true });
+  observeMongoCommands(mongo, db);
   const redis = new Redis(config.redis.url, {
     lazyConnect: true,
     connectTimeout: 2_000,
@@ -70,9 +80,8 @@ export async function start(config: Config): Promise<ReaderService> {
     log.warn({ err: error }, 'redis unavailable at start-up, serving from MongoDB until it is back');
   });
 
-  const registry = createRegistry(config.serviceName);
   const cache = createProductCache({
-    metrics: cacheMetrics(registry),
+    metrics: { ...cacheMetrics(registry), db },
     redis,
     keyPrefix: config.redis.keyPrefix,
     ttlSeconds: config.redis.ttlSeconds,

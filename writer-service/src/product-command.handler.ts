@@ -1,4 +1,5 @@
 import type { ProductTopics } from '@cqrs-products/contracts';
+import type { DbMetrics } from '@cqrs-products/metrics';
 import { activeTraceHeaders } from '@cqrs-products/tracing';
 import type pg from 'pg';
 import { assertNever, decide, type ProductCommand, type ProductEvent } from './domain/product.js';
@@ -33,6 +34,8 @@ export interface CommandHandlerDeps {
   readonly pool: pg.Pool;
   readonly eventTopics: ProductTopics['events'];
   readonly now?: () => Date;
+  /** Records how long each command's transaction takes (the writer's database latency). */
+  readonly db?: DbMetrics;
 }
 
 /**
@@ -43,8 +46,11 @@ export interface CommandHandlerDeps {
  */
 export function createCommandHandler(deps: CommandHandlerDeps): HandleCommand {
   const now = deps.now ?? (() => new Date());
-  return (envelope) =>
-    inTransaction(deps.pool, async (tx) => {
+  const timed: DbMetrics['time'] = deps.db ? deps.db.time : (_system, _operation, work) => work();
+  return (envelope) => timed('postgresql', `${envelope.command.kind} transaction`, () => handle(envelope));
+
+  function handle(envelope: CommandEnvelope): Promise<CommandResult> {
+    return inTransaction(deps.pool, async (tx) => {
       // Inserting the id first (rather than checking, then inserting at the end) also covers two
       // deliveries of one command running at once: the second waits on the key, then sees it.
       if (!(await recordCommand(tx, envelope))) return { kind: 'duplicate' };
@@ -61,6 +67,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): HandleCommand {
       await insertOutboxRow(tx, toOutboxRow(decision.event, deps.eventTopics, trace));
       return { kind: 'applied', event: decision.event };
     });
+  }
 }
 
 async function recordCommand(tx: Queryable, envelope: CommandEnvelope): Promise<boolean> {

@@ -2,7 +2,13 @@ import { deadLetterTopic, loadWriterProto, productTopics } from '@cqrs-products/
 import { startGrpcServer } from '@cqrs-products/grpc';
 import { createKafka, createProducer, ensureTopics, pingKafka } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
-import { createRegistry, grpcMetrics, kafkaMetrics, startMetricsServer } from '@cqrs-products/metrics';
+import {
+  createRegistry,
+  dbMetrics,
+  grpcMetrics,
+  kafkaMetrics,
+  startMetricsServer,
+} from '@cqrs-products/metrics';
 import { startProbeServer } from '@cqrs-products/probes';
 import pg from 'pg';
 import type { Config } from './config.js';
@@ -69,7 +75,7 @@ export async function start(config: Config): Promise<WriterService> {
     });
     started.push(() => relay.stop());
 
-    const handleCommand = createCommandHandler({ pool, eventTopics: topics.events });
+    const handleCommand = createCommandHandler({ pool, eventTopics: topics.events, db: dbMetrics(registry) });
     const { proto, definition } = loadWriterProto();
     const grpc = await startGrpcServer({
       host: config.host,

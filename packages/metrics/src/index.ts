@@ -1,5 +1,7 @@
 export { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export {
+  type DbMetrics,
+  dbMetrics,
   type GrpcMetrics,
   grpcMetrics,
   type HttpMetrics,

@@ -55,8 +55,38 @@ export function kafkaMetrics(registry: Registry) {
   };
 }
 
+/**
+ * How long database and cache calls take as the service sees them (OpenTelemetry's
+ * db.client.operation.duration), by system, operation and outcome: the storage dashboard's latency.
+ */
+export function dbMetrics(registry: Registry) {
+  const duration = new Histogram({
+    name: 'db_client_operation_duration_seconds',
+    help: 'Duration of database and cache operations as seen by the client.',
+    labelNames: ['db_system', 'db_operation', 'outcome'] as const,
+    buckets: latencyBuckets,
+    registers: [registry],
+  });
+  return {
+    duration,
+    /** Runs `work` and records how long it took and whether it failed. */
+    async time<T>(system: string, operation: string, work: () => Promise<T>): Promise<T> {
+      const end = duration.startTimer({ db_system: system, db_operation: operation });
+      try {
+        const result = await work();
+        end({ outcome: 'success' });
+        return result;
+      } catch (error) {
+        end({ outcome: 'error' });
+        throw error;
+      }
+    },
+  };
+}
+
 export { lagBuckets, latencyBuckets };
 
 export type HttpMetrics = ReturnType<typeof httpMetrics>;
 export type GrpcMetrics = ReturnType<typeof grpcMetrics>;
 export type KafkaMetrics = ReturnType<typeof kafkaMetrics>;
+export type DbMetrics = ReturnType<typeof dbMetrics>;

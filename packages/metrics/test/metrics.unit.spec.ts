@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry, httpMetrics, type MetricsServer, startMetricsServer } from '../src/index.js';
+import {
+  createRegistry,
+  dbMetrics,
+  httpMetrics,
+  type MetricsServer,
+  startMetricsServer,
+} from '../src/index.js';
 
 const registry = createRegistry('test-service');
 const http = httpMetrics(registry);
@@ -32,5 +38,23 @@ describe('metrics endpoint', () => {
 
   it('answers 404 for any other path', async () => {
     expect((await fetch(`http://127.0.0.1:${server.port}/`)).status).toBe(404);
+  });
+});
+
+describe('database operation timing', () => {
+  it('records the duration of successful and failed operations by system, operation and outcome', async () => {
+    const registry = createRegistry('test-service');
+    const db = dbMetrics(registry);
+
+    await expect(db.time('redis', 'HGET', async () => 'doc')).resolves.toBe('doc');
+    await expect(db.time('mongodb', 'find', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+
+    const text = await registry.metrics();
+    expect(text).toMatch(
+      /db_client_operation_duration_seconds_count\{db_system="redis",db_operation="HGET",outcome="success",service="test-service"\} 1/,
+    );
+    expect(text).toMatch(
+      /db_client_operation_duration_seconds_count\{db_system="mongodb",db_operation="find",outcome="error",service="test-service"\} 1/,
+    );
   });
 });

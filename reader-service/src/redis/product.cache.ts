@@ -61,6 +61,9 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
   let clearAll = false;
   let repairTimer: NodeJS.Timeout | undefined;
   const key = (productId: string) => `${keyPrefix}${productId}`;
+  const db = options.metrics?.db;
+  const timed = <T>(operation: string, work: () => Promise<T>) =>
+    db ? db.time('redis', operation, work) : work();
 
   const repair = async (): Promise<void> => {
     repairTimer = undefined;
@@ -96,7 +99,7 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
         return undefined;
       }
       try {
-        const doc = await redis.hget(key(productId), 'doc');
+        const doc = await timed('HGET', () => redis.hget(key(productId), 'doc'));
         options.metrics?.lookups.inc({ result: doc ? 'hit' : 'miss' });
         return doc ? decode(doc) : undefined;
       } catch (error) {
@@ -110,7 +113,9 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
       const { productId, version } = stored.kind === 'live' ? stored.product : stored.tombstone;
       if (bypass(productId)) return;
       try {
-        await redis.eval(rememberScript, 1, key(productId), version, encode(stored), ttlSeconds);
+        await timed('EVAL', () =>
+          redis.eval(rememberScript, 1, key(productId), version, encode(stored), ttlSeconds),
+        );
       } catch (error) {
         // Whether the write happened is unknown; the entry must not be trusted until deleted.
         log.warn({ err: error, productId, version }, 'cache write failed, entry scheduled for repair');
