@@ -51,10 +51,10 @@ describe('database operation timing', () => {
 
     const text = await registry.metrics();
     expect(text).toMatch(
-      /db_client_operation_duration_seconds_count\{db_system="redis",db_operation="HGET",outcome="success",service="test-service"\} 1/,
+      /db_client_operation_duration_seconds_count\{service="test-service",db_system="redis",db_operation="HGET",outcome="success"\} 1/,
     );
     expect(text).toMatch(
-      /db_client_operation_duration_seconds_count\{db_system="mongodb",db_operation="find",outcome="error",service="test-service"\} 1/,
+      /db_client_operation_duration_seconds_count\{service="test-service",db_system="mongodb",db_operation="find",outcome="error"\} 1/,
     );
   });
 });
