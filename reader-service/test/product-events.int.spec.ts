@@ -2,6 +2,7 @@ import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
 import { deadLetterHeaders, type KafkaMessage } from '@cqrs-products/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { start } from '../src/start.js';
 import {
   deadLetterTopic,
   newProductId,
@@ -150,5 +151,17 @@ describe('the cache after an event', () => {
     expect((await getProduct(id)).value?.Product).toMatchObject({ Name: 'fresh', Version: 2 });
     expect(await redis.hget(key, 'version')).toBe('2');
     redis.disconnect();
+  });
+});
+
+describe('a restarted reader', () => {
+  it('starts against a read model whose indexes already exist, and keeps them', async () => {
+    const again = await start({
+      ...reader.config,
+      kafka: { ...reader.config.kafka, groupId: `${reader.config.kafka.groupId}_again` },
+    });
+    await again.stop();
+    const names = (await reader.products.listIndexes().toArray()).map((index) => index.name).sort();
+    expect(names).toEqual(['_id_', 'live_newest_first', 'name_description', 'productId_unique']);
   });
 });

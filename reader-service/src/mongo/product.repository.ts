@@ -1,4 +1,4 @@
-import { type Collection, Double, MongoServerError } from 'mongodb';
+import { type Collection, Double, type IndexDescription, MongoServerError } from 'mongodb';
 import type { Product, StoredProduct } from '../domain/product.js';
 
 /**
@@ -39,19 +39,34 @@ export interface ProductRepository {
 }
 
 const duplicateKey = 11000;
+
+const productIndexes = [
+  { key: { productId: 1 }, name: 'productId_unique', unique: true },
+  // Text indexes are not portable (FerretDB has none) and cannot do substring matches, which is
+  // what search means here; this index serves prefix matches on the name.
+  { key: { name: 1, description: 1 }, name: 'name_description' },
+  { key: { deleted: 1, createdAt: -1, productId: 1 }, name: 'live_newest_first' },
+] satisfies IndexDescription[];
 /** Events of one product arrive one at a time; only a direct gRPC write can race one. */
 const casAttempts = 5;
 
 export function createProductRepository(collection: Collection<ProductDocument>): ProductRepository {
   return {
     ensureIndexes: async () => {
-      await collection.createIndexes([
-        { key: { productId: 1 }, name: 'productId_unique', unique: true },
-        // Text indexes are not portable (FerretDB has none) and cannot do substring matches,
-        // which is what search means here; this index serves prefix matches on the name.
-        { key: { name: 1, description: 1 }, name: 'name_description' },
-        { key: { deleted: 1, createdAt: -1, productId: 1 }, name: 'live_newest_first' },
-      ]);
+      // Only the missing ones: createIndexes with indexes that already exist is a no-op for
+      // MongoDB, but FerretDB 1.x panics on it, which made a restarted reader fail to start.
+      const existing = new Set(
+        await collection
+          .listIndexes()
+          .toArray()
+          .then(
+            (indexes) => indexes.map((index) => String(index.name)),
+            // A collection that does not exist yet has no indexes.
+            (error: { code?: number }) => (error.code === 26 ? [] : Promise.reject(error)),
+          ),
+      );
+      const missing = productIndexes.filter((index) => !existing.has(index.name));
+      if (missing.length > 0) await collection.createIndexes(missing);
     },
 
     saveIfNewer: async (stored) => {
