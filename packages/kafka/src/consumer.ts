@@ -80,7 +80,7 @@ export interface ConsumerRunner {
 type Attempted =
   | { readonly kind: 'done'; readonly attempts: number }
   | { readonly kind: 'dead-letter'; readonly attempts: number; readonly error: unknown }
-  | { readonly kind: 'wait'; readonly error: unknown };
+  | { readonly kind: 'wait'; readonly error: unknown; readonly failure: FailureKind };
 
 /**
  * At-least-once consumption with a bounded answer for every message, one at a time per partition:
@@ -113,14 +113,19 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     sessionTimeout,
     heartbeatInterval: Math.floor(sessionTimeout / 3),
   });
-  /** Failures so far of the message at the head of each partition (one in flight per partition). */
-  const failing = new Map<string, { rounds: number; attempts: number }>();
+  /**
+   * Failures so far of the message at the head of each partition (one in flight per partition).
+   * `rounds` sets the pause; only `unknownRounds` count towards dead-lettering, so the rounds a
+   * message spent waiting out an outage do not use up the chances it gets once the outage is over
+   * (an update waiting for its create, after PostgreSQL was down for a while).
+   */
+  const failing = new Map<string, FailingState>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   let stopping = false;
 
   const attempt = async (received: ReceivedMessage, heartbeat: () => Promise<void>): Promise<Attempted> => {
     const key = partitionKey(received);
-    const state = failing.get(key) ?? { rounds: 0, attempts: 0 };
+    const state = failing.get(key) ?? newFailingState();
     for (let inPlace = 1; ; inPlace++) {
       try {
         await handle(received);
@@ -136,11 +141,11 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
           await heartbeat();
           continue;
         }
-        if (kind === 'unknown' && state.rounds >= retry.pauseRounds && (await healthy())) {
+        if (kind === 'unknown' && state.unknownRounds >= retry.pauseRounds && (await healthy())) {
           return deadLetter(key, state.attempts, error);
         }
         failing.set(key, state);
-        return { kind: 'wait', error };
+        return { kind: 'wait', error, failure: kind };
       }
     }
   };
@@ -154,9 +159,10 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     options.dependenciesHealthy ? options.dependenciesHealthy().catch(() => false) : true;
 
   /** Rewinds the partition to this message and pauses it; a timer resumes it later. */
-  const waitAndRetry = (received: ReceivedMessage, error: unknown): void => {
-    const state = failing.get(partitionKey(received)) ?? { rounds: 0, attempts: 0 };
+  const waitAndRetry = (received: ReceivedMessage, error: unknown, failure: FailureKind): void => {
+    const state = failing.get(partitionKey(received)) ?? newFailingState();
     state.rounds++;
+    if (failure === 'unknown') state.unknownRounds++;
     failing.set(partitionKey(received), state);
     const delay = backoffDelay(retry.pause, state.rounds);
     log.warn(
@@ -191,7 +197,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
       const result = await attempt(received, heartbeat);
       if (result.kind === 'wait') {
         outcome(received, 'retried');
-        return waitAndRetry(received, result.error);
+        return waitAndRetry(received, result.error, result.failure);
       }
       if (result.kind === 'dead-letter') {
         try {
@@ -199,7 +205,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
         } catch (error) {
           // Without a dead-letter record the message must not be skipped: try again later.
           outcome(received, 'retried');
-          return waitAndRetry(received, error);
+          return waitAndRetry(received, error, 'transient');
         }
         log.error(
           { ...where(received), attempts: result.attempts, err: result.error },
@@ -220,6 +226,13 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     },
   };
 }
+
+interface FailingState {
+  rounds: number;
+  unknownRounds: number;
+  attempts: number;
+}
+const newFailingState = (): FailingState => ({ rounds: 0, unknownRounds: 0, attempts: 0 });
 
 const where = ({ topic, partition, message }: ReceivedMessage) => ({
   topic,

@@ -216,4 +216,26 @@ describe('producer and consumer', () => {
     expect(handled).toEqual(['kept']);
     expect(dlq).toEqual([]);
   });
+
+  it('gives a message its full rounds for unknown failures after an outage, however long the outage was', async () => {
+    const topic = await freshTopic();
+    const outageCalls = fastRetry.attempts * 3; // three paused rounds of connection errors
+    const unknownCalls = fastRetry.attempts * fastRetry.pauseRounds; // then "not found yet"
+    let calls = 0;
+    const handled: string[] = [];
+    await consume(topic, async ({ message }) => {
+      calls++;
+      if (calls <= outageCalls)
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      if (calls <= outageCalls + unknownCalls) throw new Error('product not found (its create is late)');
+      handled.push(message.value?.toString() ?? '');
+    });
+    const dlq = await collect(deadLetterTopic(topic));
+
+    await send(topic, 'k', 'update after create');
+
+    await until(() => handled.length === 1, { timeoutMs: 30_000 });
+    expect(handled).toEqual(['update after create']);
+    expect(dlq).toEqual([]);
+  });
 });

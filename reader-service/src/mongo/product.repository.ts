@@ -40,13 +40,13 @@ export interface ProductRepository {
 
 const duplicateKey = 11000;
 
-const productIndexes = [
+const productIndexes: (IndexDescription & { name: string })[] = [
   { key: { productId: 1 }, name: 'productId_unique', unique: true },
   // Text indexes are not portable (FerretDB has none) and cannot do substring matches, which is
   // what search means here; this index serves prefix matches on the name.
   { key: { name: 1, description: 1 }, name: 'name_description' },
   { key: { deleted: 1, createdAt: -1, productId: 1 }, name: 'live_newest_first' },
-] satisfies IndexDescription[];
+];
 /** Events of one product arrive one at a time; only a direct gRPC write can race one. */
 const casAttempts = 5;
 
