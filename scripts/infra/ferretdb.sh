@@ -7,7 +7,7 @@ FERRET_STAMP="$BIN_DIR/ferretdb.version"
 FERRET_HOME="$INFRA_DIR/ferretdb"
 FERRET_LOG="$LOG_DIR/ferretdb.log"
 FERRET_PIDFILE="$RUN_DIR/ferretdb.pid"
-FERRET_PORT=27017
+FERRET_PORT="$(infra_port 27017)"
 FERRET_MODULE=github.com/FerretDB/FerretDB
 
 # A plain `go install .../cmd/ferretdb@version` builds, but the binary panics at start-up:
@@ -16,6 +16,7 @@ FERRET_MODULE=github.com/FerretDB/FerretDB
 # the pinned tag, and build there (the module's own go.sum still pins every dependency).
 mongo_install() {
   [[ -x "$FERRET_BIN" && -f "$FERRET_STAMP" && "$(cat "$FERRET_STAMP")" == "$FERRETDB_VERSION" ]] && return 0
+  reuse_from_default_home bin/ferretdb bin/ferretdb.version "$FERRETDB_VERSION" && return 0
   command -v go >/dev/null || die "mongo: the Go toolchain (1.24+) is needed to build FerretDB"
   local mod_dir build_dir
   log "mongo: building FerretDB $FERRETDB_VERSION (module from the Go module proxy, cached)"

@@ -8,13 +8,14 @@ KAFKA_DATA="$KAFKA_HOME/data"
 KAFKA_CONF="$KAFKA_HOME/config"
 KAFKA_LOG="$LOG_DIR/kafka.log"
 KAFKA_PIDFILE="$RUN_DIR/kafka.pid"
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+KAFKA_PORT="$(infra_port 9092)"
+KAFKA_CONTROLLER_PORT="$(infra_port 9093)"
 KAFKA_LIBS_STAMP="$KAFKA_LIBS/.version"
 
 kafka_install() {
   local want="${KAFKA_SCALA_VERSION}-${KAFKA_VERSION}"
   [[ -f "$KAFKA_LIBS_STAMP" && "$(cat "$KAFKA_LIBS_STAMP")" == "$want" ]] && return 0
+  reuse_from_default_home kafka/libs kafka/libs/.version "$want" && return 0
   command -v java >/dev/null || apt_install openjdk-17-jre-headless
   command -v mvn >/dev/null || apt_install maven
   log "kafka: resolving kafka_$want jars from Maven Central (cached in ~/.m2)"

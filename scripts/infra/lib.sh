@@ -2,10 +2,23 @@
 # Shared helpers for the native infrastructure scripts (sourced, never executed).
 # Everything lives under <repo root>/.infra so a fresh clone anywhere gets its own servers' data,
 # and nothing outside the clone is touched except apt packages, ~/.m2 and the Go module cache.
+#
+# A second, independent set of servers on the same machine (say, next to colleagues' test runs
+# that must not see an outage) takes two variables, inherited by every script and test helper:
+#   INFRA_HOME         where data, logs, pid files and env live (default <repo root>/.infra)
+#   INFRA_PORT_OFFSET  added to every port (default 0): 1000 gives PostgreSQL 6432, Redis 7379,
+#                      Kafka 10092/10093, MongoDB wire 28017, Prometheus 10090
 
 INFRA_SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd -- "$INFRA_SCRIPT_DIR/../.." && pwd -P)"
-INFRA_DIR="$REPO_ROOT/.infra"
+INFRA_PORT_OFFSET="${INFRA_PORT_OFFSET:-0}"
+if ! [[ "$INFRA_PORT_OFFSET" =~ ^[0-9]+$ ]] || ((INFRA_PORT_OFFSET > 50000)); then
+  printf '[infra] ERROR: INFRA_PORT_OFFSET must be a number from 0 to 50000, not %s\n' "$INFRA_PORT_OFFSET" >&2
+  exit 1
+fi
+# Absolute, so that servers started from another working directory find the same place.
+INFRA_DIR="${INFRA_HOME:-$REPO_ROOT/.infra}"
+[[ "$INFRA_DIR" == /* ]] || INFRA_DIR="$PWD/$INFRA_DIR"
 LOG_DIR="$INFRA_DIR/logs"
 RUN_DIR="$INFRA_DIR/run"
 BIN_DIR="$INFRA_DIR/bin"
@@ -119,6 +132,9 @@ stop_pid() {
 
 # --- ports and readiness ---------------------------------------------------------------------
 
+# A component's port in this instance: its well-known default plus INFRA_PORT_OFFSET.
+infra_port() { echo $(($1 + INFRA_PORT_OFFSET)); }
+
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -162,6 +178,24 @@ fail_with_log() {
 }
 
 probe() { "$PYTHON" "$PROBE" "$@"; }
+
+# --- artefacts ---------------------------------------------------------------------------------
+
+# A second instance (INFRA_HOME elsewhere) copies the built FerretDB binary or the resolved Kafka
+# jars from the default home when their version stamp matches, instead of building them again.
+# Read-only on the default home: its servers are neither asked nor touched.
+reuse_from_default_home() {
+  local rel="$1" stamp_rel="$2" want="$3" default_home="$REPO_ROOT/.infra"
+  [[ "$INFRA_DIR" != "$default_home" && -e "$default_home/$rel" ]] || return 1
+  [[ -f "$default_home/$stamp_rel" && "$(cat "$default_home/$stamp_rel")" == "$want" ]] || return 1
+  log "reusing $rel ($want) from $default_home"
+  mkdir -p "$(dirname -- "$INFRA_DIR/$rel")"
+  rm -rf "${INFRA_DIR:?}/$rel" "$INFRA_DIR/$rel.tmp"
+  cp -R "$default_home/$rel" "$INFRA_DIR/$rel.tmp"
+  mv "$INFRA_DIR/$rel.tmp" "$INFRA_DIR/$rel"
+  # Last, so that an interrupted copy is never taken for a complete one.
+  cp "$default_home/$stamp_rel" "$INFRA_DIR/$stamp_rel"
+}
 
 # --- packages --------------------------------------------------------------------------------
 

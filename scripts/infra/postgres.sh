@@ -5,7 +5,7 @@
 PG_HOME="$INFRA_DIR/postgres"
 PG_DATA="$PG_HOME/data"
 PG_LOG="$LOG_DIR/postgres.log"
-PG_PORT=5432
+PG_PORT="$(infra_port 5432)"
 PG_DB=products
 PG_URL="postgres://postgres:postgres@127.0.0.1:$PG_PORT/$PG_DB"
 

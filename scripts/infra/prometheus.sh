@@ -5,7 +5,7 @@
 PROM_HOME="$INFRA_DIR/prometheus"
 PROM_LOG="$LOG_DIR/prometheus.log"
 PROM_PIDFILE="$RUN_DIR/prometheus.pid"
-PROM_PORT=9090
+PROM_PORT="$(infra_port 9090)"
 PROM_CONFIG="$REPO_ROOT/monitoring/prometheus.yml"
 
 prometheus_install() {

@@ -5,7 +5,7 @@
 REDIS_HOME="$INFRA_DIR/redis"
 REDIS_LOG="$LOG_DIR/redis.log"
 REDIS_PIDFILE="$RUN_DIR/redis.pid"
-REDIS_PORT=6379
+REDIS_PORT="$(infra_port 6379)"
 
 redis_install() {
   if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then

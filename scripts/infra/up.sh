@@ -2,7 +2,8 @@
 # Installs what is missing and starts the local infrastructure on 127.0.0.1, idempotently.
 #   scripts/infra/up.sh                 postgres redis kafka mongo prometheus
 #   scripts/infra/up.sh kafka mongo     only those
-# Prints the endpoints as KEY=VALUE lines on stdout and writes them to .infra/env.
+# Prints the endpoints as KEY=VALUE lines on stdout and writes them to .infra/env (INFRA_HOME and
+# INFRA_PORT_OFFSET place a second instance elsewhere: see lib.sh).
 set -euo pipefail
 
 # shellcheck source=lib.sh

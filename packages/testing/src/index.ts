@@ -1,5 +1,12 @@
-export { type Endpoints, testEndpoints, uniqueName } from './endpoints.js';
-export { type InfraServer, startServer, stopServer } from './infra-control.js';
+export {
+  type Endpoints,
+  infraHome,
+  infraPortOffset,
+  readInfraEnvFile,
+  testEndpoints,
+  uniqueName,
+} from './endpoints.js';
+export { assertControlsTestedServer, type InfraServer, startServer, stopServer } from './infra-control.js';
 export { eventually, type PollOptions, until } from './polling.js';
 export { createTestDatabase, migrationsDir, type TestDatabase } from './postgres.js';
 export { serverChecks, unreachableServers } from './servers.js';

@@ -15,6 +15,8 @@ export interface Stack {
   readonly mongoDatabase: string;
   readonly redisKeyPrefix: string;
   readonly topicPrefix: string;
+  /** Kafka consumer groups of the two consuming services (for lag checks). */
+  readonly consumerGroups: Record<'writer-service' | 'reader-service', string>;
   readonly services: Record<ServiceName, ServiceProcess>;
   /** Each service's Prometheus endpoint, e.g. http://127.0.0.1:41235/metrics */
   readonly metricsUrls: Record<ServiceName, string>;
@@ -118,6 +120,10 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
     mongoDatabase,
     redisKeyPrefix,
     topicPrefix,
+    consumerGroups: {
+      'writer-service': specs['writer-service'].env.KAFKA_GROUP_ID as string,
+      'reader-service': specs['reader-service'].env.KAFKA_GROUP_ID as string,
+    },
     services,
     restart: async (name) => {
       services[name] = await launch(name);

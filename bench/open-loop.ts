@@ -1,0 +1,137 @@
+import { percentile, round } from './stats.js';
+
+/**
+ * Open-loop load of creates: requests leave on a fixed schedule whatever the answers, as
+ * independent clients would send them, so a slow system cannot slow the load down and hide its
+ * own latency (coordinated omission). HTTP latency is measured from the scheduled send time.
+ * Every n-th accepted create is followed until the read model has it (create -> visible).
+ */
+
+export interface RatePoint {
+  readonly targetRate: number;
+  readonly seconds: number;
+  readonly sent: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly acceptedPerSecond: number;
+  readonly httpMs: Percentiles;
+  readonly visibleMs: Percentiles & { readonly samples: number; readonly notVisible: number };
+  /** From the first request until every sampled create was visible and the backlog was 0. */
+  readonly drainSeconds: number | null;
+}
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export const percentiles = (values: readonly number[]): Percentiles => ({
+  p50: round(percentile(values, 50)),
+  p95: round(percentile(values, 95)),
+  p99: round(percentile(values, 99)),
+});
+
+export interface OpenLoopOptions {
+  readonly apiUrl: string;
+  readonly rate: number;
+  readonly seconds: number;
+  /** About this many creates per rate are followed until visible. */
+  readonly visibleSamples: number;
+  readonly visibleTimeoutMs: number;
+  readonly word: string;
+}
+
+export interface OpenLoopResult {
+  readonly point: Omit<RatePoint, 'drainSeconds'>;
+  /** Every accepted product id (the query phase reads them). */
+  readonly productIds: string[];
+  /** Resolves when every sampled create is visible (or timed out). */
+  readonly visibleDone: Promise<void>;
+}
+
+export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  const { apiUrl, rate, seconds } = options;
+  const total = Math.round(rate * seconds);
+  const every = Math.max(1, Math.floor(total / options.visibleSamples));
+  const body = JSON.stringify({
+    name: `Lamp ${options.word}`,
+    description: 'open-loop benchmark',
+    price: 9.99,
+  });
+  const httpMs: number[] = [];
+  const visibleMs: number[] = [];
+  const productIds: string[] = [];
+  const following: Promise<void>[] = [];
+  let accepted = 0;
+  let rejected = 0;
+  let notVisible = 0;
+
+  const follow = async (productId: string, sentAt: number) => {
+    const deadline = sentAt + options.visibleTimeoutMs;
+    while (performance.now() < deadline) {
+      const response = await fetch(`${apiUrl}/products/${productId}`).catch(() => undefined);
+      await response?.arrayBuffer();
+      if (response?.status === 200) {
+        visibleMs.push(performance.now() - sentAt);
+        return;
+      }
+      // Polls get rarer as the wait grows (5% of it): precise for short waits, and a deep backlog
+      // is not buried under the benchmark's own reads.
+      await new Promise((r) => setTimeout(r, Math.min(500, Math.max(25, (performance.now() - sentAt) / 20))));
+    }
+    notVisible++;
+  };
+
+  const send = async (i: number, scheduledAt: number) => {
+    try {
+      const response = await fetch(`${apiUrl}/products`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      const answer = (await response.json()) as { productId?: string };
+      httpMs.push(performance.now() - scheduledAt);
+      if (response.status !== 201 || !answer.productId) {
+        rejected++;
+        return;
+      }
+      accepted++;
+      productIds.push(answer.productId);
+      if (i % every === 0) following.push(follow(answer.productId, scheduledAt));
+    } catch {
+      httpMs.push(performance.now() - scheduledAt);
+      rejected++;
+    }
+  };
+
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const scheduledAt = started + (i * 1000) / rate;
+    const wait = scheduledAt - performance.now();
+    // Timers are coarse (~1 ms); requests due in the same millisecond leave together.
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(send(i, scheduledAt));
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+
+  const visibleDone = Promise.all(following).then(() => undefined);
+  return {
+    productIds,
+    visibleDone,
+    get point() {
+      return {
+        targetRate: rate,
+        seconds,
+        sent: total,
+        accepted,
+        rejected,
+        acceptedPerSecond: round(accepted / Math.max(elapsed, seconds), 1),
+        httpMs: percentiles(httpMs),
+        visibleMs: { ...percentiles(visibleMs), samples: visibleMs.length, notVisible },
+      };
+    },
+  };
+}

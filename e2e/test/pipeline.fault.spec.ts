@@ -1,0 +1,265 @@
+import {
+  type InfraServer,
+  type Stack,
+  startServer,
+  startStack,
+  stopServer,
+  testEndpoints,
+  uniqueName,
+} from '@cqrs-products/testing';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { type CommandStream, startCommandStream, total } from './support/command-stream.js';
+import { type FaultRow, formatFaultTable, writeFaultTable } from './support/fault-table.js';
+import { checkPipeline, type PipelineCheck } from './support/pipeline-state.js';
+import { injectPoison, type Poison, poisonRecipes, readDeadLetters } from './support/poison.js';
+
+/**
+ * The whole system under faults: a stream of creates, updates and deletes goes through the REST
+ * API of a fresh stack while one thing breaks (a server stops, a service is killed, poison
+ * arrives). Afterwards every command the API accepted is in PostgreSQL exactly once, MongoDB and
+ * the cache mirror PostgreSQL, nothing the API rejected was applied, only the poison is
+ * dead-lettered, and no partition is stuck.
+ *
+ * Short by default (`make test`); FAULTS_MODE=full (`make test-faults`) or FAULTS_SCALE=<n> runs
+ * longer streams with more concurrent products and longer outages.
+ */
+
+const scale = Number(process.env.FAULTS_SCALE ?? (process.env.FAULTS_MODE === 'full' ? 4 : 1));
+if (!(scale > 0)) throw new Error(`FAULTS_SCALE must be a positive number, not ${process.env.FAULTS_SCALE}`);
+const mode = scale === 1 ? 'short' : `scale ${scale}`;
+const seconds = (s: number) => Math.round(s * 1000);
+const streamShape = {
+  workers: Math.min(12, Math.round(3 * scale)),
+  paceMs: 150,
+  /** The stream runs this long before the fault and this long after it is healed. */
+  leadMs: seconds(3 * scale),
+  trailMs: seconds(3 * scale),
+};
+const outageMs = (base: number) => seconds(base * Math.min(scale, 2));
+const convergeTimeoutMs = 150_000;
+const scenarioTimeoutMs = 360_000 + streamShape.leadMs + streamShape.trailMs;
+
+const endpoints = testEndpoints();
+const kafka = new Kafka({
+  clientId: 'fault-suite',
+  brokers: endpoints.kafkaBrokers,
+  logLevel: logLevel.NOTHING,
+  retry: { retries: 3 },
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const rows: FaultRow[] = [];
+const stoppedServers = new Set<InfraServer>();
+afterEach(async () => {
+  // A scenario that failed mid-outage must not leave the server down for the next one.
+  for (const server of stoppedServers) await startServer(server);
+  stoppedServers.clear();
+});
+afterAll(() => {
+  if (rows.length > 0) console.log(`\nFault table (${mode})\n${formatFaultTable(rows)}\n`);
+});
+
+async function outage(server: InfraServer, ms: number): Promise<void> {
+  stoppedServers.add(server);
+  await stopServer(server);
+  await sleep(ms);
+  await startServer(server);
+  stoppedServers.delete(server);
+}
+
+async function crash(stack: Stack, service: 'writer-service' | 'reader-service', ms: number): Promise<void> {
+  await stack.services[service].kill();
+  await sleep(ms);
+  await stack.restart(service);
+}
+
+interface Scenario {
+  readonly name: string;
+  readonly spec: string;
+  /** Breaks something mid-stream and heals it; records any poison it sends in `poison`. */
+  readonly inject: (stack: Stack, poison: Poison[]) => Promise<void>;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'kafka stopped',
+    spec: 'with the Kafka broker stopped for several seconds mid-stream',
+    inject: async () => {
+      await outage('kafka', outageMs(8));
+    },
+  },
+  {
+    name: 'postgres restarted',
+    spec: 'with PostgreSQL restarted mid-stream',
+    inject: async () => {
+      await outage('postgres', outageMs(2));
+    },
+  },
+  {
+    name: 'ferretdb restarted',
+    spec: 'with the MongoDB-wire server (FerretDB) restarted mid-stream',
+    inject: async () => {
+      await outage('mongo', outageMs(3));
+    },
+  },
+  {
+    name: 'writer SIGKILL',
+    spec: 'with writer-service killed (SIGKILL) mid-stream and restarted',
+    inject: async (stack) => {
+      await crash(stack, 'writer-service', outageMs(2));
+    },
+  },
+  {
+    name: 'reader SIGKILL',
+    spec: 'with reader-service killed (SIGKILL) mid-stream and restarted',
+    inject: async (stack) => {
+      await crash(stack, 'reader-service', outageMs(2));
+    },
+  },
+  {
+    name: 'poison messages',
+    spec: 'with poison messages on every command and event topic mid-stream',
+    inject: async (stack, poison) => {
+      poison.push(...(await injectPoison(kafka, poisonRecipes(stack))));
+    },
+  },
+];
+
+describe('the pipeline under faults: every accepted command is applied exactly once, everywhere', () => {
+  for (const scenario of scenarios) {
+    it(
+      `${scenario.spec}: nothing lost, nothing duplicated, read model and cache equal PostgreSQL, only poison dead-lettered`,
+      async () => {
+        const stack = await startStack(endpoints, 'error');
+        // The fault restarts the server under the test database's idle connections.
+        stack.database.pool.on('error', () => {});
+        const mongo = new MongoClient(stack.mongoUri);
+        const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 1 });
+        redis.on('error', () => {});
+        const admin = kafka.admin();
+        let stream: CommandStream | undefined;
+        try {
+          stream = startCommandStream({
+            apiUrl: stack.apiUrl,
+            workers: streamShape.workers,
+            paceMs: streamShape.paceMs,
+            label: uniqueName('f'),
+          });
+          await sleep(streamShape.leadMs);
+          const faultAt = Date.now();
+          const poison: Poison[] = [];
+          await scenario.inject(stack, poison);
+          const healedAt = Date.now();
+          await sleep(streamShape.trailMs);
+          await stream.stop();
+          const streamEndedAt = Date.now();
+          expectAllServicesRunning(stack);
+
+          // A create sent after everything else becomes visible: no partition on the way is stuck.
+          const marker = await stream.create({ name: 'Marker lamp', description: 'last one', price: 1 });
+          expect(marker, 'the marker create is accepted').toBeDefined();
+          expect(await stream.visible(marker as string, 1, 120_000), 'the marker becomes visible').toBe(true);
+
+          await admin.connect();
+          const { check, convergedAt } = await converge(() =>
+            checkPipeline({
+              stack,
+              mongo,
+              redis,
+              admin,
+              expected: stream?.products ?? new Map(),
+              accepted: stream?.tally.accepted ?? { create: 0, update: 0, delete: 0 },
+              expectedDeadLetters: poison.length,
+            }),
+          );
+          const { tally } = stream;
+          rows.push({
+            scenario: scenario.name,
+            sent: total(tally.sent),
+            accepted: total(tally.accepted),
+            rejected: total(tally.rejected),
+            lost: check.lost,
+            duplicated: check.duplicated,
+            invented: check.invented,
+            deadLettered: check.deadLettered,
+            cacheEntriesChecked: check.cacheEntriesChecked,
+            outageSeconds: Math.round((healedAt - faultAt) / 100) / 10,
+            convergeSeconds:
+              convergedAt === null ? null : Math.round((convergedAt - streamEndedAt) / 100) / 10,
+          });
+          writeFaultTable(rows, mode);
+
+          expect(tally.unexpected, 'every command is answered 2xx or 503').toEqual([]);
+          expect(check.problems.slice(0, 20)).toEqual([]);
+          expect({ lost: check.lost, duplicated: check.duplicated, invented: check.invented }).toEqual({
+            lost: 0,
+            duplicated: 0,
+            invented: 0,
+          });
+          expect(check.consumerLag).toBe(0);
+          expect(check.outboxPending).toBe(0);
+          expect(check.deadLettered).toBe(poison.length);
+          if (poison.length > 0) {
+            const records = await readDeadLetters(kafka, stack, poison.length);
+            const byId = (list: { poisonId?: string | undefined; id?: string; topic?: string }[]) =>
+              list.map((p) => `${p.poisonId ?? p.id} from ${p.topic}`).sort();
+            expect(byId(records.map((r) => ({ poisonId: r.poisonId, topic: r.originalTopic })))).toEqual(
+              byId(poison),
+            );
+            for (const record of records) expect(record.dlqTopic).toBe(`${record.originalTopic}.dlq`);
+          }
+        } finally {
+          await stream?.stop();
+          await admin.disconnect();
+          await mongo.close();
+          redis.disconnect();
+          await stack.stop();
+        }
+      },
+      scenarioTimeoutMs,
+    );
+  }
+});
+
+/** A fault in a dependency must be waited out, never end a service; the output says why it did. */
+function expectAllServicesRunning(stack: Stack): void {
+  for (const [name, service] of Object.entries(stack.services)) {
+    const { exitCode, signalCode } = service.child;
+    const ended = exitCode !== null || signalCode !== null;
+    expect(ended, `${name} ended (${exitCode ?? signalCode}):\n${service.output().slice(-4_000)}`).toBe(
+      false,
+    );
+  }
+}
+
+/**
+ * Checks until the stores agree or the time is up; the last check either way (its numbers go
+ * into the table, its problems into the failure message).
+ */
+async function converge(
+  check: () => Promise<PipelineCheck>,
+): Promise<{ check: PipelineCheck; convergedAt: number | null }> {
+  const deadline = Date.now() + convergeTimeoutMs;
+  for (;;) {
+    const result = await check().catch(
+      (error: unknown): PipelineCheck => ({
+        lost: 0,
+        duplicated: 0,
+        invented: 0,
+        deadLettered: 0,
+        outboxPending: 0,
+        consumerLag: 0,
+        cacheEntriesChecked: 0,
+        problems: [`stores not readable: ${(error as Error).message}`],
+      }),
+    );
+    const clean =
+      result.problems.length === 0 && result.lost === 0 && result.duplicated === 0 && result.invented === 0;
+    if (clean) return { check: result, convergedAt: Date.now() };
+    if (Date.now() > deadline) return { check: result, convergedAt: null };
+    await sleep(500);
+  }
+}
