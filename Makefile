@@ -7,11 +7,26 @@ WITH_INFRA := scripts/with-infra-env.sh
 # All four endpoints given means "use these servers"; otherwise start the native ones.
 EXTERNAL_INFRA := $(and $(KAFKA_BROKERS),$(POSTGRES_URL),$(MONGO_URI),$(REDIS_URL))
 
-.PHONY: help install build infra-up infra-down infra-status migrate-up migrate-down proto proto-check \
-        lint typecheck check test test-unit test-int test-e2e test-faults clean
+.PHONY: help up down logs status install build infra-up infra-down infra-status migrate-up migrate-down \
+        proto proto-check lint typecheck check browser readme-config test test-unit test-int test-e2e \
+        test-faults clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+# The system: docker compose with a Docker engine, else native servers + the services from dist/.
+# Logic in scripts/stack/ (README "Quick start" explains the variables they take).
+up: ## Start the whole system (Docker compose, or natively without Docker) and print its URLs
+	@bash scripts/stack/up.sh
+
+down: ## Stop what make up started (natively: the services, then the native servers)
+	@bash scripts/stack/down.sh
+
+logs: ## Follow the services' logs
+	@bash scripts/stack/logs.sh
+
+status: ## Show the services and the infrastructure, with pids and ports
+	@bash scripts/stack/status.sh
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
@@ -49,7 +64,14 @@ typecheck: install ## Type-check every workspace (tsc, strict)
 
 check: lint typecheck proto-check ## Lint, type-check and verify generated code
 
-test: install check ## Lint, type-check, then unit and integration tests against real servers
+browser: ## Install Chromium for the browser tests (Debian package) if it is missing
+	bash scripts/browser/chromium.sh >/dev/null
+
+readme-config: install ## Regenerate the configuration table in README.md from the services' config
+	node --conditions=source --import tsx scripts/config-table.ts --write
+	npx biome format --write README.md
+
+test: install check browser ## Lint, type-check, then unit, integration, end-to-end and fault tests
 	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
 	rm -rf .test-results && mkdir -p .test-results
 	$(WITH_INFRA) npx vitest run --project unit --project int --project e2e \
@@ -64,13 +86,15 @@ test-int: install ## Integration tests only (starts the native infra when needed
 	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
 	$(WITH_INFRA) npx vitest run --project int
 
-test-e2e: install ## End-to-end tests: the three services as processes, through the REST API
+test-e2e: install browser ## End-to-end tests: the services as processes, the REST API, Swagger UI, make up
 	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
 	$(WITH_INFRA) npx vitest run --project e2e
 
-test-faults: install ## Fault tests: stop and restart real servers mid-stream (native infra only)
+test-faults: install ## Fault tests, long form: more commands, longer outages (native infra only)
 	bash scripts/infra/up.sh
-	$(WITH_INFRA) npx vitest run --project faults
+	mkdir -p .test-results
+	FAULTS_MODE=full $(WITH_INFRA) npx vitest run --project faults \
+	  --reporter=default --reporter=json --outputFile.json=.test-results/faults.json
 
 clean: ## Remove build output and test reports (not .infra data)
 	rm -rf dist */dist packages/*/dist .test-results

@@ -59,11 +59,14 @@ export const toProductView = (p: GrpcProduct): ProductView => ({
   updatedAt: iso(p.UpdatedAt),
 });
 
-/** gRPC statuses the reader answers with, as the gateway's coded errors (one mapping, here). */
-export function fromGrpcError(error: ServiceError): Error {
+/**
+ * gRPC statuses the reader answers with, as the gateway's coded errors (one mapping, here).
+ * `productId` names the missing product; the reader's own details would repeat "Product not found".
+ */
+export function fromGrpcError(error: ServiceError, productId?: string): Error {
   switch (error.code) {
     case status.NOT_FOUND:
-      return errors.PRODUCT_NOT_FOUND(error.details);
+      return errors.PRODUCT_NOT_FOUND(productId ?? error.details);
     case status.INVALID_ARGUMENT:
       return errors.INVALID_REQUEST(error.details);
     case status.UNAVAILABLE:
@@ -91,7 +94,7 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
     getProductById: (productId, metadata) =>
       new Promise((resolve, reject) => {
         const callback = (error: ServiceError | null, response?: { Product: GrpcProduct | null }) => {
-          if (error) return reject(fromGrpcError(error));
+          if (error) return reject(fromGrpcError(error, productId));
           if (!response?.Product) return reject(errors.PRODUCT_NOT_FOUND(productId));
           resolve(toProductView(response.Product));
         };

@@ -3,7 +3,8 @@ import type { HttpMetrics } from '@cqrs-products/metrics';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { openApiDocument, transform, transformObject } from './openapi.js';
 import { problemFor, problemType, sendProblem } from './problem.js';
 import { type ProductRoutesDeps, productRoutes } from './product.routes.js';
 
@@ -54,18 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'cqrs-products API',
-        description:
-          'Commands (POST, PUT, DELETE) are queued on Kafka and applied by the writer; queries (GET) read the ' +
-          'eventually consistent read model. Every product carries its version.',
-        version: options.version ?? '0.1.0',
-      },
-      tags: [{ name: 'products', description: 'Create, change, find and remove products' }],
-    },
-    transform: jsonSchemaTransform,
+    openapi: openApiDocument(options.version ?? '0.1.0'),
+    transform,
+    transformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/swagger' });
   await app.register(

@@ -20,6 +20,13 @@ export const problemContentType = 'application/problem+json';
 export const problemType = (code: string): string =>
   `urn:cqrs-products:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
+const mismatchDetail: Record<string, string> = {
+  body: 'The body does not match the schema',
+  querystring: 'The query string does not match the schema',
+  params: 'The path parameters do not match the schema',
+  headers: 'The headers do not match the schema',
+};
+
 interface ProblemLog {
   error(obj: object, msg: string): void;
 }
@@ -37,7 +44,7 @@ export function problemFor(error: FastifyError, request: FastifyRequest, log: Pr
       type: problemType('VALIDATION_FAILED'),
       title: 'Request validation failed',
       status: 400,
-      detail: `The ${part === 'querystring' ? 'query string' : part} does not match the schema`,
+      detail: mismatchDetail[part] ?? `The ${part} does not match the schema`,
       instance,
       errors: error.validation.flatMap((issue) => {
         const at = `/${part}${issue.instancePath === '/' ? '' : issue.instancePath}`;

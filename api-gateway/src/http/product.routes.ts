@@ -5,14 +5,19 @@ import type { ReaderClient } from '../grpc/reader.client.js';
 import type { ProductCommands } from '../kafka/product-commands.producer.js';
 import { commandPublishFailed } from './command-errors.js';
 import {
+  createProblems,
+  deleteProblems,
+  getProblems,
+  healthProblems,
   healthResponse,
-  problemResponse,
   productBody,
   productIdParams,
   productIdResponse,
   productResponse,
+  searchProblems,
   searchQuery,
   searchResponse,
+  updateProblems,
 } from './product.schemas.js';
 
 export interface ProductRoutesDeps {
@@ -34,7 +39,6 @@ function traceHeaders(request: FastifyRequest): Record<string, string> {
   }
   return headers;
 }
-const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problemResponse]));
 
 /**
  * Commands answer as soon as Kafka has the command (the change becomes visible to queries a
@@ -49,10 +53,13 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
     {
       schema: {
         tags,
+        operationId: 'createProduct',
         summary: 'Create a product',
-        description: 'Queues a ProductCreate command; the product becomes visible to queries shortly after.',
+        description:
+          'Queues a ProductCreate command under a new id and answers once Kafka has it. The product becomes ' +
+          'visible to queries shortly after (poll `GET /api/v1/products/{id}` until it answers 200).',
         body: productBody,
-        response: { 201: productIdResponse, ...problems(400, 413, 415, 503) },
+        response: { 201: productIdResponse, ...createProblems },
       },
     },
     async (request, reply) => {
@@ -67,11 +74,14 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
     {
       schema: {
         tags,
+        operationId: 'updateProduct',
         summary: 'Update a product',
-        description: 'Queues a ProductUpdate command. An unknown id is dead-lettered by the writer.',
+        description:
+          'Queues a ProductUpdate command that replaces name, description and price; the version grows by ' +
+          'one. An update of an unknown id is accepted here and later dead-lettered by the writer.',
         params: productIdParams,
         body: productBody,
-        response: { 200: productIdResponse, ...problems(400, 413, 415, 503) },
+        response: { 200: productIdResponse, ...updateProblems },
       },
     },
     async (request) => {
@@ -87,9 +97,13 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
     {
       schema: {
         tags,
+        operationId: 'deleteProduct',
         summary: 'Delete a product',
+        description:
+          'Queues a ProductDelete command; once applied, queries answer 404 for the id. A delete of an ' +
+          'unknown id is accepted here and later dead-lettered by the writer.',
         params: productIdParams,
-        response: { 200: productIdResponse, ...problems(400, 503) },
+        response: { 200: productIdResponse, ...deleteProblems },
       },
     },
     async (request) => {
@@ -103,10 +117,13 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
     {
       schema: {
         tags,
+        operationId: 'searchProducts',
         summary: 'Search products',
-        description: 'Case-insensitive substring match on name or description; the text is never a pattern.',
+        description:
+          'Case-insensitive substring match on name or description (the text is never a pattern), newest ' +
+          'first, one page at a time. Reads the eventually consistent read model.',
         querystring: searchQuery,
-        response: { 200: searchResponse, ...problems(400, 503) },
+        response: { 200: searchResponse, ...searchProblems },
       },
     },
     async (request) => reader.search(request.query),
@@ -114,7 +131,17 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
 
   routes.get(
     '/products/health',
-    { schema: { tags, summary: 'Gateway health', response: { 200: healthResponse } } },
+    {
+      schema: {
+        tags,
+        operationId: 'getHealth',
+        summary: 'Gateway health',
+        description:
+          'Answers while the gateway process serves HTTP. Readiness of its dependencies is on the probes ' +
+          'port (`/ready`, 3001), not here.',
+        response: { 200: healthResponse, ...healthProblems },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -123,9 +150,13 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
     {
       schema: {
         tags,
+        operationId: 'getProductById',
         summary: 'Get a product by id',
+        description:
+          'Reads the read model (Redis, then MongoDB). A product created or changed a moment ago may not be ' +
+          'visible yet: compare `version` with the change you made.',
         params: productIdParams,
-        response: { 200: productResponse, ...problems(400, 404, 503) },
+        response: { 200: productResponse, ...getProblems },
       },
     },
     async (request) => reader.getProductById(request.params.id),

@@ -60,13 +60,26 @@ export function startTracing(options: TracingOptions): void {
       new PinoInstrumentation({ disableLogSending: true }),
     ],
     logRecordProcessors: [],
+    // Metrics are prom-client's on each service's /metrics (scraped by Prometheus). Left to its
+    // defaults, the SDK would also push OTLP metrics every minute and flush them at shutdown.
+    metricReaders: [],
   });
   sdk.start();
 }
 
-/** Flushes the spans still buffered; the last thing a service does before exiting. */
-export async function shutdownTracing(): Promise<void> {
+/**
+ * Flushes the spans still buffered; the last thing a service does before exiting. Bounded: with
+ * no collector listening, the exporter retries until its own 10 s timeout, which would make
+ * every shutdown (and every `make down`) wait for spans nobody will receive.
+ */
+export async function shutdownTracing(timeoutMs = 2_000): Promise<void> {
   const running = sdk;
   sdk = undefined;
-  await running?.shutdown();
+  if (!running) return;
+  let timer: NodeJS.Timeout | undefined;
+  const givingUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+  });
+  await Promise.race([running.shutdown(), givingUp]);
+  clearTimeout(timer);
 }

@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { eventually, type Stack, startStack } from '@cqrs-products/testing';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problemExamples } from '../src/http/product.schemas.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const uiTimeoutMs = 30_000;
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+/** Requests the page tried to send anywhere but this machine (all refused). */
+const offMachine: string[] = [];
+
+beforeAll(async () => {
+  // Installs Debian's chromium when missing (once per machine), then prints its path.
+  const executablePath = execFileSync('bash', [`${repoRoot}scripts/browser/chromium.sh`], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  }).trim();
+  [stack, browser] = await Promise.all([
+    startStack(),
+    // No sandbox: CI runs as root, where Chromium refuses to start with it.
+    chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] }),
+  ]);
+  page = await browser.newPage();
+  page.setDefaultTimeout(uiTimeoutMs);
+  await page.route('**/*', (route) => {
+    const { hostname } = new URL(route.request().url());
+    if (hostname === '127.0.0.1' || hostname === 'localhost') return route.continue();
+    offMachine.push(route.request().url());
+    return route.abort();
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const origin = () => new URL(stack.apiUrl).origin;
+
+describe('Swagger UI at /swagger, in a real browser', () => {
+  it('lists every product operation', async () => {
+    await page.goto(`${origin()}/swagger`);
+    await page.locator('.opblock').first().waitFor();
+
+    const listed = await page
+      .locator('.opblock .opblock-summary')
+      .evaluateAll((summaries) =>
+        summaries.map(
+          (s) =>
+            `${s.querySelector('.opblock-summary-method')?.textContent} ${s.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`,
+        ),
+      );
+    expect(listed.sort()).toEqual(
+      [
+        'POST /api/v1/products',
+        'PUT /api/v1/products/{id}',
+        'DELETE /api/v1/products/{id}',
+        'GET /api/v1/products/{id}',
+        'GET /api/v1/products/search',
+        'GET /api/v1/products/health',
+      ].sort(),
+    );
+    expect(offMachine).toEqual([]);
+  });
+
+  it('creates a product through "Try it out": 201 with a productId, and the product becomes readable', async () => {
+    await page.goto(`${origin()}/swagger`);
+    const create = page.locator('#operations-products-createProduct');
+    await create.locator('.opblock-summary').click();
+    await create.getByRole('button', { name: 'Try it out' }).click();
+    const body = { name: 'Swagger lamp', description: 'Created from Swagger UI', price: 12.5 };
+    await create.locator('textarea.body-param__text').fill(JSON.stringify(body));
+    await create.getByRole('button', { name: 'Execute' }).click();
+
+    const liveResponse = create.locator('.live-responses-table .response').first();
+    await expect
+      .poll(async () => (await liveResponse.locator('.response-col_status').textContent())?.trim(), {
+        timeout: uiTimeoutMs,
+      })
+      .toMatch(/^201/);
+    const shown = (await liveResponse.locator('.response-col_description pre').first().textContent()) ?? '';
+    const { productId } = JSON.parse(shown) as { productId: string };
+    expect(productId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const product = await eventually(
+      () => fetch(`${stack.apiUrl}/products/${productId}`),
+      (r) => r.status === 200,
+      { what: `product ${productId} visible`, intervalMs: 100 },
+    );
+    expect(await product.json()).toMatchObject({ productId, ...body, version: 1 });
+    expect(offMachine).toEqual([]);
+  });
+
+  it('documents the 404 the real system answers for an unknown id', async () => {
+    const id = '00000000-0000-4000-8000-000000000000';
+
+    const response = await fetch(`${stack.apiUrl}/products/${id}`);
+
+    const documented = problemExamples.notFound.value;
+    expect(await response.json()).toEqual({
+      ...documented,
+      detail: documented.detail.replace(/[0-9a-f-]{36}$/, id),
+      instance: `/api/v1/products/${id}`,
+    });
+  });
+});
