@@ -60,9 +60,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/swagger' });
+  // Named: Fastify and its tracing call the plugin by its function name (span "handler - productApi").
   await app.register(
-    (api, _opts, done) => {
-      productRoutes(api, options).then(() => done(), done);
+    async function productApi(api) {
+      await productRoutes(api, options);
     },
     { prefix: '/api/v1' },
   );
