@@ -44,6 +44,9 @@ const drainTimeoutMs = Number(args['drain-timeout']) * 1000;
 const resultsDir = new URL('./results/', import.meta.url);
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
+// The services are instrumented as in production; spans are exported only if the caller points
+// OTEL_* at a collector, so the numbers do not depend on one being there.
+process.env.OTEL_TRACES_EXPORTER ??= 'none';
 const stack = await startStack(undefined, 'error');
 const sampler = startResourceSampler();
 for (const [name, service] of Object.entries(stack.services))
@@ -123,6 +126,10 @@ try {
     benchmark: 'cqrs-products',
     date: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    tracing: {
+      exporter: process.env.OTEL_TRACES_EXPORTER,
+      sdkDisabled: process.env.OTEL_SDK_DISABLED === 'true',
+    },
     commandPath: {
       loadSecondsPerRate: loadSeconds,
       rates: points,
