@@ -47,10 +47,39 @@ const productIndexes: (IndexDescription & { name: string })[] = [
   { key: { name: 1, description: 1 }, name: 'name_description' },
   { key: { deleted: 1, createdAt: -1, productId: 1 }, name: 'live_newest_first' },
 ];
-/** Events of one product arrive one at a time; only a direct gRPC write can race one. */
+/** Saves of one product run one at a time here; only another reader instance can race one. */
 const casAttempts = 5;
 
 export function createProductRepository(collection: Collection<ProductDocument>): ProductRepository {
+  const oneAtATime = serializedPerKey();
+  const compareAndSwap = async (stored: StoredProduct): Promise<SaveOutcome> => {
+    const document = toDocument(stored);
+    // Compare-and-swap on (_id, version) with equality filters only: one guarded
+    // `replaceOne({_id, version: {$lt: v}}, …, {upsert})` would do in MongoDB, but a range
+    // condition makes FerretDB (the native test server) scan the whole collection per event.
+    for (let attempt = 1; attempt <= casAttempts; attempt++) {
+      const current = await collection.findOne({ _id: document._id }, { projection: { version: 1 } });
+      if (current && current.version >= document.version) return 'stale';
+      try {
+        if (!current) {
+          await collection.insertOne(document);
+          return 'applied';
+        }
+        const { matchedCount } = await collection.replaceOne(
+          { _id: document._id, version: current.version },
+          document,
+        );
+        if (matchedCount === 1) return 'applied';
+      } catch (error) {
+        // Another writer inserted this product first: read it again and compare.
+        if (!(error instanceof MongoServerError && error.code === duplicateKey)) throw error;
+      }
+    }
+    throw new Error(
+      `product ${document._id} kept changing during ${casAttempts} attempts to save version ${document.version}`,
+    );
+  };
+
   return {
     ensureIndexes: async () => {
       // Only the missing ones: createIndexes with indexes that already exist is a no-op for
@@ -69,33 +98,13 @@ export function createProductRepository(collection: Collection<ProductDocument>)
       if (missing.length > 0) await collection.createIndexes(missing);
     },
 
-    saveIfNewer: async (stored) => {
-      const document = toDocument(stored);
-      // Compare-and-swap on (_id, version) with equality filters only: one guarded
-      // `replaceOne({_id, version: {$lt: v}}, …, {upsert})` would do in MongoDB, but a range
-      // condition makes FerretDB (the native test server) scan the whole collection per event.
-      for (let attempt = 1; attempt <= casAttempts; attempt++) {
-        const current = await collection.findOne({ _id: document._id }, { projection: { version: 1 } });
-        if (current && current.version >= document.version) return 'stale';
-        try {
-          if (!current) {
-            await collection.insertOne(document);
-            return 'applied';
-          }
-          const { matchedCount } = await collection.replaceOne(
-            { _id: document._id, version: current.version },
-            document,
-          );
-          if (matchedCount === 1) return 'applied';
-        } catch (error) {
-          // Another writer inserted this product first: read it again and compare.
-          if (!(error instanceof MongoServerError && error.code === duplicateKey)) throw error;
-        }
-      }
-      throw new Error(
-        `product ${document._id} kept changing during ${casAttempts} attempts to save version ${document.version}`,
-      );
-    },
+    // One save per product at a time in this process. The guard below is a compare-and-swap,
+    // atomic on MongoDB, but FerretDB's replaceOne is not: two saves of one product (its events
+    // arrive on three topics, handled concurrently) both matched the old version, and a live v2
+    // could overwrite the tombstone v3 that committed a moment earlier
+    // (product.repository.int.spec.ts reproduces it). Across reader instances MongoDB's own
+    // atomicity is what holds.
+    saveIfNewer: (stored) => oneAtATime(storedId(stored), () => compareAndSwap(stored)),
 
     find: async (productId) => {
       const document = await collection.findOne({ _id: productId });
@@ -155,5 +164,22 @@ function toProduct(document: ProductDocument): Product {
     createdAt: document.createdAt ?? new Date(0),
     updatedAt: document.updatedAt ?? new Date(0),
     version: Number(document.version),
+  };
+}
+
+const storedId = (stored: StoredProduct): string =>
+  stored.kind === 'live' ? stored.product.productId : stored.tombstone.productId;
+
+/** Runs each call after every earlier call with the same key has settled. */
+function serializedPerKey() {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const result = (tails.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = result.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return result;
   };
 }
