@@ -1,18 +1,8 @@
-import { onShutdown } from '@cqrs-products/shutdown';
+import { runService } from '@cqrs-products/shutdown';
 import { shutdownTracing } from '@cqrs-products/tracing';
 import { readConfig } from './config.js';
 import { start } from './start.js';
 
 const config = readConfig();
-try {
-  const service = await start(config);
-  const stop = async () => {
-    await service.stop();
-    // Last, so the spans of the shutdown itself are flushed too.
-    await shutdownTracing();
-  };
-  onShutdown({ stop, log: service.log });
-} catch (error) {
-  process.stderr.write(`reader-service failed to start: ${(error as Error).message}\n`);
-  process.exit(1);
-}
+// Tracing is flushed last, so the spans of the shutdown itself are exported too.
+await runService('reader-service', { start: () => start(config), afterStop: shutdownTracing });

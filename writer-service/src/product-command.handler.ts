@@ -46,11 +46,8 @@ export interface CommandHandlerDeps {
  */
 export function createCommandHandler(deps: CommandHandlerDeps): HandleCommand {
   const now = deps.now ?? (() => new Date());
-  const timed: DbMetrics['time'] = deps.db ? deps.db.time : (_system, _operation, work) => work();
-  return (envelope) => timed('postgresql', `${envelope.command.kind} transaction`, () => handle(envelope));
-
-  function handle(envelope: CommandEnvelope): Promise<CommandResult> {
-    return inTransaction(deps.pool, async (tx) => {
+  const handle: HandleCommand = (envelope) =>
+    inTransaction(deps.pool, async (tx) => {
       // Inserting the id first (rather than checking, then inserting at the end) also covers two
       // deliveries of one command running at once: the second waits on the key, then sees it.
       if (!(await recordCommand(tx, envelope))) return { kind: 'duplicate' };
@@ -67,7 +64,10 @@ export function createCommandHandler(deps: CommandHandlerDeps): HandleCommand {
       await insertOutboxRow(tx, toOutboxRow(decision.event, deps.eventTopics, trace));
       return { kind: 'applied', event: decision.event };
     });
-  }
+  const { db } = deps;
+  return db
+    ? (envelope) => db.time('postgresql', `${envelope.command.kind} transaction`, () => handle(envelope))
+    : handle;
 }
 
 async function recordCommand(tx: Queryable, envelope: CommandEnvelope): Promise<boolean> {

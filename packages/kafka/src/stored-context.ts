@@ -57,7 +57,11 @@ export async function sendStoredMessages(
   });
 
   const byTopic = new Map<string, (typeof sends)[number]['message'][]>();
-  for (const { topic, message } of sends) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+  for (const { topic, message } of sends) {
+    const messages = byTopic.get(topic);
+    if (messages) messages.push(message);
+    else byTopic.set(topic, [message]);
+  }
 
   try {
     await context.with(suppressTracing(context.active()), () =>

@@ -55,3 +55,33 @@ export function onShutdown(options: ShutdownOptions): () => void {
     for (const signal of signals) proc.off(signal, handler);
   };
 }
+
+export interface RunServiceOptions {
+  /** Starts the service; what it returns is stopped on the first SIGTERM/SIGINT. */
+  readonly start: () => Promise<{ readonly log: ShutdownLog; stop(): Promise<void> }>;
+  /** Runs after the service stopped, e.g. flushing the last spans of the shutdown itself. */
+  readonly afterStop?: () => Promise<void>;
+  /** Injected in tests; defaults to the real process. */
+  readonly proc?: Pick<NodeJS.Process, 'once' | 'off' | 'exit'> & {
+    stderr: Pick<NodeJS.WriteStream, 'write'>;
+  };
+}
+
+/**
+ * A service's entry point: starts it and wires graceful shutdown, or exits 1 with one line naming
+ * the service when it cannot start (a dependency that is wrong or unreachable).
+ */
+export async function runService(name: string, options: RunServiceOptions): Promise<void> {
+  const proc = options.proc ?? process;
+  try {
+    const service = await options.start();
+    const stop = async () => {
+      await service.stop();
+      await options.afterStop?.();
+    };
+    onShutdown({ stop, log: service.log, proc });
+  } catch (error) {
+    proc.stderr.write(`${name} failed to start: ${(error as Error).message}\n`);
+    proc.exit(1);
+  }
+}

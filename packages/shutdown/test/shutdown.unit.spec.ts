@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { onShutdown } from '../src/index.js';
+import { onShutdown, runService } from '../src/index.js';
 
 function fakeProcess() {
   const emitter = new EventEmitter();
@@ -47,5 +47,39 @@ describe('graceful shutdown', () => {
     emitter.emit('SIGTERM', 'SIGTERM');
     emitter.emit('SIGINT', 'SIGINT');
     expect(exits).toEqual([1]);
+  });
+});
+
+describe('a service entry point', () => {
+  const fakeRun = () => {
+    const fake = fakeProcess();
+    const written: string[] = [];
+    const proc = Object.assign(fake.proc, { stderr: { write: (text: string) => written.push(text) } });
+    return { ...fake, written, proc: proc as typeof proc & { stderr: Pick<NodeJS.WriteStream, 'write'> } };
+  };
+
+  it('stops the service on SIGTERM, then runs afterStop, then exits 0', async () => {
+    const { emitter, exits, proc } = fakeRun();
+    const order: string[] = [];
+    await runService('test-service', {
+      start: async () => ({ log, stop: async () => void order.push('stop') }),
+      afterStop: async () => void order.push('afterStop'),
+      proc,
+    });
+
+    emitter.emit('SIGTERM', 'SIGTERM');
+    await vi.waitFor(() => expect(exits).toEqual([0]));
+    expect(order).toEqual(['stop', 'afterStop']);
+  });
+
+  it('exits 1 with one line naming the service when it cannot start', async () => {
+    const { exits, written, proc } = fakeRun();
+    await runService('test-service', {
+      start: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      proc,
+    });
+
+    expect(exits).toEqual([1]);
+    expect(written).toEqual(['test-service failed to start: connect ECONNREFUSED\n']);
   });
 });

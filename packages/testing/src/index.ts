@@ -14,6 +14,7 @@ export {
   freePort,
   runServiceMainToExit,
   type ServiceProcess,
+  spawnProcess,
   startServiceProcess,
 } from './service-process.js';
 export { type ServiceName, type Stack, startStack } from './stack.js';

@@ -42,12 +42,49 @@ export async function freePort(): Promise<number> {
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
+  /** Resolves with the exit code (null after a signal) once the process has exited. */
+  readonly exited: Promise<number | null>;
   /** Everything the process wrote so far (JSON log lines and stderr), for failure messages. */
   output(): string;
   /** SIGTERM, then waits for the exit code (SIGKILL after the timeout). */
   stop(timeoutMs?: number): Promise<number | null>;
   /** SIGKILL: a crash, no graceful shutdown. */
   kill(): Promise<void>;
+}
+
+/** Spawns a process with its output captured and the stop/kill a test or an orchestrator uses. */
+export function spawnProcess(
+  command: readonly string[],
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv },
+): ServiceProcess {
+  const [file = '', ...args] = command;
+  const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return {
+    child,
+    exited,
+    output: () => output,
+    stop: async (timeoutMs = 20_000) => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    kill: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }
 
 /**
@@ -61,23 +98,16 @@ export async function startServiceProcess(
   readyUrl: string,
   timeoutMs = 60_000,
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, entry, {
+  const service = spawnProcess([process.execPath, ...entry], {
     cwd: serviceDir,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = once(child, 'exit');
+  const { child } = service;
 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${serviceDir} exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`${serviceDir} exited with ${child.exitCode}:\n${service.output()}`);
     const ready = await fetch(readyUrl).then(
       (r) => r.ok,
       () => false,
@@ -85,26 +115,10 @@ export async function startServiceProcess(
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${serviceDir} not ready at ${readyUrl} after ${timeoutMs} ms:\n${output}`);
+      throw new Error(`${serviceDir} not ready at ${readyUrl} after ${timeoutMs} ms:\n${service.output()}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
 
-  return {
-    child,
-    output: () => output,
-    stop: async (stopTimeoutMs = 20_000) => {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
-      const [code] = (await exited) as [number | null];
-      clearTimeout(timer);
-      return code;
-    },
-    kill: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return service;
 }
