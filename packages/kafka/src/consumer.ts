@@ -1,81 +1,18 @@
-import type { KafkaMetrics } from '@cqrs-products/metrics';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { type BackoffPolicy, backoffDelay, sleep } from './backoff.js';
-import type { KafkaLog } from './client.js';
+import type { EachBatchPayload } from 'kafkajs';
+import { backoffDelay, sleep } from './backoff.js';
+import {
+  type BatchContext,
+  type ConsumerRunner,
+  type ConsumerRunnerOptions,
+  defaultRetryPolicy,
+  type HandleBatch,
+  type MessageOutcome,
+  type MessageVerdict,
+  type ReceivedMessage,
+} from './consumer-types.js';
 import { sendToDeadLetter } from './dead-letter.js';
 import { classifyFailure, type FailureKind } from './failure.js';
 import { superviseConsumer } from './supervise.js';
-
-export interface ReceivedMessage {
-  readonly topic: string;
-  readonly partition: number;
-  readonly message: KafkaMessage;
-}
-
-export type MessageOutcome = 'success' | 'retried' | 'dead-lettered';
-
-export interface RetryPolicy {
-  /** Attempts in place (partition keeps its position) before pausing or dead-lettering. */
-  readonly attempts: number;
-  /** Delay between attempts in place. */
-  readonly backoff: BackoffPolicy;
-  /** How long a partition stays paused between rounds of attempts, growing while it keeps failing. */
-  readonly pause: BackoffPolicy;
-  /**
-   * Paused rounds an `unknown` failure gets before it is dead-lettered. Pausing, unlike waiting
-   * in place, lets the consumer fetch and handle other partitions meanwhile, which is what an
-   * out-of-order message (an update ahead of its create) needs to succeed. Transient failures
-   * pause for as many rounds as the outage lasts.
-   */
-  readonly pauseRounds: number;
-}
-
-export const defaultRetryPolicy: RetryPolicy = {
-  attempts: 3,
-  backoff: { initialMs: 100, maxMs: 1_000 },
-  pause: { initialMs: 1_000, maxMs: 30_000 },
-  pauseRounds: 2,
-};
-
-export interface ConsumerRunnerOptions {
-  readonly kafka: Kafka;
-  readonly groupId: string;
-  readonly topics: readonly string[];
-  /** Resolves when the message is fully handled; only then is its offset committed. */
-  readonly handle: (received: ReceivedMessage) => Promise<void>;
-  /** Sends poison messages to `<topic>.dlq`. */
-  readonly deadLetterProducer: Producer;
-  readonly log: KafkaLog;
-  readonly classify?: (error: unknown) => FailureKind;
-  /**
-   * Asked before an `unknown` failure is dead-lettered: while a dependency is down, failures are
-   * the dependency's fault, not the message's, and the message must wait instead.
-   */
-  readonly dependenciesHealthy?: () => Promise<boolean>;
-  readonly retry?: RetryPolicy;
-  /** Called once per handled message (metrics). */
-  readonly onOutcome?: (received: ReceivedMessage, outcome: MessageOutcome) => void;
-  readonly fromBeginning?: boolean;
-  /**
-   * How long the group waits for a silent member before giving its partitions to others. kafkajs
-   * defaults to 30 s, which after a broker restart held this consumer's partitions for half a
-   * minute; 10 s (heartbeat every 3 s) still leaves room for in-place retries, which heartbeat.
-   */
-  readonly sessionTimeoutMs?: number;
-  /**
-   * Partitions handled at the same time (each still one message at a time, in order), so a slow
-   * message on one partition does not hold up the others of the same fetch.
-   */
-  readonly partitionsConsumedConcurrently?: number;
-  /** Outcome counts and per-partition lag (packages/metrics `kafkaMetrics`). */
-  readonly metrics?: KafkaMetrics;
-}
-
-export interface ConsumerRunner {
-  readonly consumer: Consumer;
-  /** Stops fetching, lets the in-flight message finish or give up, and leaves the group. */
-  stop(): Promise<void>;
-}
 
 type Attempted =
   | { readonly kind: 'done'; readonly attempts: number }
@@ -83,54 +20,76 @@ type Attempted =
   | { readonly kind: 'wait'; readonly error: unknown; readonly failure: FailureKind };
 
 /**
- * At-least-once consumption with a bounded answer for every message, one at a time per partition:
- * - success: the offset is committed;
- * - poison, or an unknown failure after bounded rounds of retries while dependencies are healthy:
- *   the message goes to `<topic>.dlq`, then the offset is committed so the partition keeps flowing;
- * - transient failure: nothing is committed; the partition is paused and rewound to the message,
- *   then resumed after a growing delay, so a dependency outage neither loses nor spins.
+ * At-least-once consumption in batches, with a bounded answer for every message:
+ * - a batch the handler accepts is committed as one offset, after its dead letters were acked;
+ * - a transient failure (a dependency down) commits nothing; the partition is paused and rewound
+ *   to the first unhandled message, then resumed after a growing delay: neither lost nor spinning;
+ * - any other failure of a batch retries it one message at a time, so only the culprit gets the
+ *   per-message policy (attempts in place, paused rounds, then `<topic>.dlq` while dependencies
+ *   are healthy; `permanent` at once) and its neighbours cost one retry, not a stall.
  */
 export function startConsumer(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
   return superviseConsumer(() => startConsumerOnce(options), options.log);
 }
 
 async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
-  const { kafka, groupId, topics, handle, log, metrics } = options;
+  const { kafka, groupId, topics, log, metrics } = options;
   const outcome = (received: ReceivedMessage, result: MessageOutcome): void => {
     metrics?.consumed.inc({ topic: received.topic, outcome: result.replace('-', '_') });
     options.onOutcome?.(received, result);
   };
   const classify = options.classify ?? classifyFailure;
   const retry = options.retry ?? defaultRetryPolicy;
+  const handleBatch = batchHandlerOf(options);
+  const maxBatchSize = options.handle ? 1 : (options.maxBatchSize ?? 500);
+  const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+  const heartbeatInterval = Math.floor(sessionTimeout / 3);
   // A short fetch wait: when every partition is paused, kafkajs sleeps this long before it looks
   // again, so it bounds how late a resumed partition is picked up (an idle long-poll on the
   // broker returns as soon as data arrives either way).
-  const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
   const consumer = kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 500,
     sessionTimeout,
-    heartbeatInterval: Math.floor(sessionTimeout / 3),
+    heartbeatInterval,
   });
   /**
-   * Failures so far of the message at the head of each partition (one in flight per partition).
-   * `rounds` sets the pause; only `unknownRounds` count towards dead-lettering, so the rounds a
-   * message spent waiting out an outage do not use up the chances it gets once the outage is over
-   * (an update waiting for its create, after PostgreSQL was down for a while).
+   * Failures so far of the message at the head of each partition. `rounds` sets the pause; only
+   * `unknownRounds` count towards dead-lettering, so rounds spent waiting out an outage do not use
+   * up the chances a message gets once the outage is over.
    */
   const failing = new Map<string, FailingState>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   let stopping = false;
 
-  const attempt = async (received: ReceivedMessage, heartbeat: () => Promise<void>): Promise<Attempted> => {
+  /**
+   * Runs the handler with a heartbeat timer: a batch may take longer than the session timeout
+   * (a slow database), and a member that stops heartbeating is evicted and its batch redone.
+   */
+  const run = async (messages: readonly ReceivedMessage[], context: BatchContext) => {
+    const timer = setInterval(() => void context.heartbeat().catch(() => {}), heartbeatInterval);
+    try {
+      const verdicts = await handleBatch(messages, context);
+      if (verdicts && verdicts.length !== messages.length)
+        throw new Error(`batch handler answered ${verdicts.length} verdicts for ${messages.length} messages`);
+      return verdicts;
+    } finally {
+      clearInterval(timer);
+    }
+  };
+
+  const attempt = async (received: ReceivedMessage, context: BatchContext): Promise<Attempted> => {
     const key = partitionKey(received);
     const state = failing.get(key) ?? newFailingState();
     for (let inPlace = 1; ; inPlace++) {
       try {
-        await handle(received);
+        const verdict = (await run([received], context))?.[0] ?? done;
         failing.delete(key);
-        return { kind: 'done', attempts: state.attempts + 1 };
+        state.attempts++;
+        return verdict.kind === 'done'
+          ? { kind: 'done', attempts: state.attempts }
+          : { kind: 'dead-letter', attempts: state.attempts, error: verdict.error };
       } catch (error) {
         state.attempts++;
         const kind = classify(error);
@@ -138,7 +97,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
         if (inPlace < retry.attempts && !stopping) {
           log.warn({ ...where(received), attempts: state.attempts, err: error }, 'message failed, retrying');
           await sleep(backoffDelay(retry.backoff, inPlace));
-          await heartbeat();
+          await context.heartbeat();
           continue;
         }
         if (kind === 'unknown' && state.unknownRounds >= retry.pauseRounds && (await healthy())) {
@@ -179,6 +138,94 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     resumeTimers.add(timer);
   };
 
+  const commit = async (last: ReceivedMessage, payload: EachBatchPayload): Promise<void> => {
+    const { topic, partition, message } = last;
+    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    payload.resolveOffset(message.offset);
+  };
+
+  /** Sends the dead letters of a handled chunk; false if the broker refused (then nothing commits). */
+  const sendDeadLetters = async (dead: readonly DeadLetterItem[]): Promise<boolean> => {
+    try {
+      for (const item of dead) await sendToDeadLetter(options.deadLetterProducer, item);
+    } catch (error) {
+      // Without a dead-letter record the message must not be skipped: redo the chunk later
+      // (handlers are idempotent, so what it applied already changes nothing the second time).
+      for (const item of dead) outcome(item, 'retried');
+      const first = dead[0];
+      if (first) waitAndRetry(first, error, 'transient');
+      return false;
+    }
+    for (const item of dead)
+      log.error({ ...where(item), attempts: item.attempts, err: item.error }, 'message dead-lettered');
+    return true;
+  };
+
+  /** One message at a time, as the fallback for a failed batch and for a failing head message. */
+  const handleOneByOne = async (
+    chunk: readonly ReceivedMessage[],
+    payload: EachBatchPayload,
+  ): Promise<boolean> => {
+    for (const received of chunk) {
+      if (stopping || !payload.isRunning() || payload.isStale()) return false;
+      const result = await attempt(received, payload);
+      if (result.kind === 'wait') {
+        outcome(received, 'retried');
+        waitAndRetry(received, result.error, result.failure);
+        return false;
+      }
+      if (result.kind === 'dead-letter' && !(await sendDeadLetters([{ ...received, ...result }])))
+        return false;
+      await commit(received, payload);
+      outcome(received, result.kind === 'done' ? 'success' : 'dead-lettered');
+    }
+    return true;
+  };
+
+  /** Handles a chunk as one batch; false when the partition was paused (stop this fetch's batch). */
+  const handleChunk = async (
+    chunk: readonly ReceivedMessage[],
+    payload: EachBatchPayload,
+  ): Promise<boolean> => {
+    const first = chunk[0];
+    const last = chunk.at(-1);
+    if (!first || !last) return true;
+    if (chunk.length === 1) return handleOneByOne(chunk, payload);
+    // A head message that failed on its own before is retried alone until it is resolved; the
+    // messages behind it go on as a batch.
+    if ((failing.get(partitionKey(first))?.attempts ?? 0) > 0) {
+      if (!(await handleOneByOne([first], payload))) return false;
+      return handleChunk(chunk.slice(1), payload);
+    }
+    let verdicts: readonly MessageVerdict[] | undefined;
+    try {
+      verdicts = await run(chunk, payload);
+    } catch (error) {
+      if (classify(error) === 'transient' || stopping) {
+        for (const received of chunk) outcome(received, 'retried');
+        waitAndRetry(first, error, 'transient');
+        return false;
+      }
+      log.warn(
+        { ...where(first), messages: chunk.length, err: error },
+        'batch failed, retrying its messages one at a time',
+      );
+      return handleOneByOne(chunk, payload);
+    }
+    const dead: DeadLetterItem[] = [];
+    chunk.forEach((received, index) => {
+      const verdict = verdicts?.[index];
+      if (verdict?.kind === 'dead-letter') dead.push({ ...received, error: verdict.error, attempts: 1 });
+    });
+    if (dead.length > 0 && !(await sendDeadLetters(dead))) return false;
+    await commit(last, payload);
+    failing.delete(partitionKey(first));
+    const deadSet = new Set(dead.map((item) => item.message.offset));
+    for (const received of chunk)
+      outcome(received, deadSet.has(received.message.offset) ? 'dead-lettered' : 'success');
+    return true;
+  };
+
   if (metrics) {
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       metrics.lag.set(
@@ -191,29 +238,20 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
   await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
+    eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
-      const received = { topic, partition, message };
-      const result = await attempt(received, heartbeat);
-      if (result.kind === 'wait') {
-        outcome(received, 'retried');
-        return waitAndRetry(received, result.error, result.failure);
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const received = batch.messages.map((message) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        message,
+      }));
+      for (let start = 0; start < received.length; start += maxBatchSize) {
+        // After a rebalance or a seek the rest of this fetch is not ours to handle any more.
+        if (stopping || !payload.isRunning() || payload.isStale()) return;
+        if (!(await handleChunk(received.slice(start, start + maxBatchSize), payload))) return;
       }
-      if (result.kind === 'dead-letter') {
-        try {
-          await sendToDeadLetter(options.deadLetterProducer, { ...received, ...result });
-        } catch (error) {
-          // Without a dead-letter record the message must not be skipped: try again later.
-          outcome(received, 'retried');
-          return waitAndRetry(received, error, 'transient');
-        }
-        log.error(
-          { ...where(received), attempts: result.attempts, err: result.error },
-          'message dead-lettered',
-        );
-      }
-      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-      outcome(received, result.kind === 'done' ? 'success' : 'dead-lettered');
     },
   });
 
@@ -225,6 +263,22 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
       await consumer.disconnect();
     },
   };
+}
+
+const done: MessageVerdict = { kind: 'done' };
+
+function batchHandlerOf({ handle, handleBatch }: ConsumerRunnerOptions): HandleBatch {
+  if (handleBatch && !handle) return handleBatch;
+  if (!handle || handleBatch) throw new Error('startConsumer needs exactly one of handle and handleBatch');
+  return async (messages) => {
+    for (const received of messages) await handle(received);
+    return undefined;
+  };
+}
+
+interface DeadLetterItem extends ReceivedMessage {
+  readonly error: unknown;
+  readonly attempts: number;
 }
 
 interface FailingState {

@@ -1,15 +1,18 @@
 export type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 export { type BackoffPolicy, backoffDelay, sleep } from './backoff.js';
 export { createKafka, type KafkaClientConfig, type KafkaLog } from './client.js';
+export { startConsumer } from './consumer.js';
 export {
+  type BatchContext,
   type ConsumerRunner,
   type ConsumerRunnerOptions,
   defaultRetryPolicy,
+  type HandleBatch,
   type MessageOutcome,
+  type MessageVerdict,
   type ReceivedMessage,
   type RetryPolicy,
-  startConsumer,
-} from './consumer.js';
+} from './consumer-types.js';
 export { type DeadLetter, deadLetterHeaders, sendToDeadLetter } from './dead-letter.js';
 export { classifyFailure, type FailureKind, PoisonMessageError } from './failure.js';
 export { createProducer, type OutgoingMessage, sendMessage } from './producer.js';

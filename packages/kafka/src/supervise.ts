@@ -1,6 +1,6 @@
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
 import type { KafkaLog } from './client.js';
-import type { ConsumerRunner } from './consumer.js';
+import type { ConsumerRunner } from './consumer-types.js';
 
 const defaultRestartDelay: BackoffPolicy = { initialMs: 1_000, maxMs: 15_000 };
 

@@ -1,11 +1,8 @@
 import { deadLetterTopic, decodeMessage, headerNames, protobufContentType } from '@cqrs-products/contracts';
-import { testEndpoints, uniqueName, until } from '@cqrs-products/testing';
+import { uniqueName, until } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type ConsumerRunner,
   type ConsumerRunnerOptions,
-  createKafka,
-  createProducer,
   deadLetterHeaders,
   ensureTopics,
   type Kafka,
@@ -14,66 +11,27 @@ import {
   type Producer,
   type ReceivedMessage,
   sendMessage,
-  startConsumer,
 } from '../src/index.js';
+import { fastRetry, type KafkaFixture, kafkaFixture } from './support/kafka-fixture.js';
 
-const silent = { error() {}, warn() {}, info() {}, debug() {} };
-const fastRetry = {
-  attempts: 3,
-  backoff: { initialMs: 10, maxMs: 20 },
-  pause: { initialMs: 200, maxMs: 400 },
-  pauseRounds: 1,
-};
+let fixture: KafkaFixture;
 let kafka: Kafka;
 let producer: Producer;
-const runners: ConsumerRunner[] = [];
 
 beforeAll(async () => {
-  kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'kafka-int-test' }, silent);
-  producer = createProducer(kafka);
-  await producer.connect();
+  fixture = await kafkaFixture('kafka-int-test');
+  ({ kafka, producer } = fixture);
 });
-afterAll(async () => {
-  await Promise.all(runners.map((r) => r.stop()));
-  await producer?.disconnect();
-});
+afterAll(() => fixture?.close());
 
-/** A fresh topic (and its DLQ) with one partition, so messages are seen in the order sent. */
-async function freshTopic(): Promise<string> {
-  const topic = uniqueName('test_kafka');
-  await ensureTopics(kafka, [topic, deadLetterTopic(topic)], { partitions: 1, replicationFactor: 1 });
-  return topic;
-}
-
-async function consume(
+const freshTopic = () => fixture.freshTopic();
+const consume = (
   topic: string,
   handle: ConsumerRunnerOptions['handle'],
   extra: Partial<ConsumerRunnerOptions> = {},
-): Promise<void> {
-  const runner = await startConsumer({
-    kafka,
-    groupId: uniqueName('group'),
-    topics: [topic],
-    handle,
-    deadLetterProducer: producer,
-    log: silent,
-    retry: fastRetry,
-    ...extra,
-  });
-  runners.push(runner);
-}
-
-/** Collects every message of a topic (e.g. a DLQ) as it arrives. */
-async function collect(topic: string): Promise<KafkaMessage[]> {
-  const seen: KafkaMessage[] = [];
-  await consume(topic, async ({ message }) => {
-    seen.push(message);
-  });
-  return seen;
-}
-
-const send = (topic: string, key: string, value = 'payload') =>
-  producer.send({ topic, acks: -1, messages: [{ key, value }] });
+) => fixture.consume(topic, { handle, ...extra });
+const collect = (topic: string) => fixture.collect(topic);
+const send = (topic: string, key: string, value?: string) => fixture.send(topic, key, value);
 
 describe('topics', () => {
   it('creates missing topics with the configured partitions, and leaves existing ones alone', async () => {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { ConsumerRunner } from '../src/consumer.js';
+import type { ConsumerRunner } from '../src/consumer-types.js';
 import { superviseConsumer } from '../src/supervise.js';
 
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
