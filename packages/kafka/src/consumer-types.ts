@@ -3,6 +3,7 @@ import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { BackoffPolicy } from './backoff.js';
 import type { KafkaLog } from './client.js';
 import type { FailureKind } from './failure.js';
+import type { ConsumerHealth } from './liveness.js';
 
 export interface ReceivedMessage {
   readonly topic: string;
@@ -86,6 +87,10 @@ export interface ConsumerRunnerOptions {
   readonly maxBatchSize?: number;
   /** Outcome counts and per-partition lag (packages/metrics `kafkaMetrics`). */
   readonly metrics?: KafkaMetrics;
+  /** How often the lag gauge is refreshed from the group's committed offsets (default 5 s). */
+  readonly lagIntervalMs?: number;
+  /** Not a member, or a member not fetching, for this long counts as stalled (default 30 s). */
+  readonly stallAfterMs?: number;
   /** Resolves when the message is fully handled; its offset is committed after it alone. */
   readonly handle?: (received: ReceivedMessage) => Promise<void>;
   readonly handleBatch?: HandleBatch;
@@ -93,6 +98,8 @@ export interface ConsumerRunnerOptions {
 
 export interface ConsumerRunner {
   readonly consumer: Consumer;
+  /** Membership and progress; `stalled` set means the supervisor replaces this consumer. */
+  health(): ConsumerHealth;
   /** Stops fetching, lets the in-flight batch finish or give up, and leaves the group. */
   stop(): Promise<void>;
 }

@@ -1,5 +1,4 @@
 import type { EachBatchPayload } from 'kafkajs';
-import { backoffDelay, sleep } from './backoff.js';
 import {
   type BatchContext,
   type ConsumerRunner,
@@ -11,13 +10,11 @@ import {
   type ReceivedMessage,
 } from './consumer-types.js';
 import { sendToDeadLetter } from './dead-letter.js';
-import { classifyFailure, type FailureKind } from './failure.js';
+import { classifyFailure } from './failure.js';
+import { startLagMonitor } from './lag.js';
+import { trackLiveness } from './liveness.js';
+import { createMessageRetries, where } from './message-retries.js';
 import { superviseConsumer } from './supervise.js';
-
-type Attempted =
-  | { readonly kind: 'done'; readonly attempts: number }
-  | { readonly kind: 'dead-letter'; readonly attempts: number; readonly error: unknown }
-  | { readonly kind: 'wait'; readonly error: unknown; readonly failure: FailureKind };
 
 /**
  * At-least-once consumption in batches, with a bounded answer for every message:
@@ -54,21 +51,26 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     sessionTimeout,
     heartbeatInterval,
   });
-  /**
-   * Failures so far of the message at the head of each partition. `rounds` sets the pause; only
-   * `unknownRounds` count towards dead-lettering, so rounds spent waiting out an outage do not use
-   * up the chances a message gets once the outage is over.
-   */
-  const failing = new Map<string, FailingState>();
-  const resumeTimers = new Set<NodeJS.Timeout>();
+  const liveness = trackLiveness(consumer, { stallAfterMs: options.stallAfterMs ?? 30_000 });
   let stopping = false;
+  const retries = createMessageRetries({
+    consumer,
+    retry,
+    classify,
+    dependenciesHealthy: options.dependenciesHealthy,
+    log,
+    stopping: () => stopping,
+  });
 
   /**
    * Runs the handler with a heartbeat timer: a batch may take longer than the session timeout
    * (a slow database), and a member that stops heartbeating is evicted and its batch redone.
    */
   const run = async (messages: readonly ReceivedMessage[], context: BatchContext) => {
-    const timer = setInterval(() => void context.heartbeat().catch(() => {}), heartbeatInterval);
+    const timer = setInterval(() => {
+      liveness.progress();
+      void context.heartbeat().catch(() => {});
+    }, heartbeatInterval);
     try {
       const verdicts = await handleBatch(messages, context);
       if (verdicts && verdicts.length !== messages.length)
@@ -77,65 +79,6 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     } finally {
       clearInterval(timer);
     }
-  };
-
-  const attempt = async (received: ReceivedMessage, context: BatchContext): Promise<Attempted> => {
-    const key = partitionKey(received);
-    const state = failing.get(key) ?? newFailingState();
-    for (let inPlace = 1; ; inPlace++) {
-      try {
-        const verdict = (await run([received], context))?.[0] ?? done;
-        failing.delete(key);
-        state.attempts++;
-        return verdict.kind === 'done'
-          ? { kind: 'done', attempts: state.attempts }
-          : { kind: 'dead-letter', attempts: state.attempts, error: verdict.error };
-      } catch (error) {
-        state.attempts++;
-        const kind = classify(error);
-        if (kind === 'permanent') return deadLetter(key, state.attempts, error);
-        if (inPlace < retry.attempts && !stopping) {
-          log.warn({ ...where(received), attempts: state.attempts, err: error }, 'message failed, retrying');
-          await sleep(backoffDelay(retry.backoff, inPlace));
-          await context.heartbeat();
-          continue;
-        }
-        if (kind === 'unknown' && state.unknownRounds >= retry.pauseRounds && (await healthy())) {
-          return deadLetter(key, state.attempts, error);
-        }
-        failing.set(key, state);
-        return { kind: 'wait', error, failure: kind };
-      }
-    }
-  };
-
-  const deadLetter = (key: string, attempts: number, error: unknown): Attempted => {
-    failing.delete(key);
-    return { kind: 'dead-letter', attempts, error };
-  };
-
-  const healthy = async (): Promise<boolean> =>
-    options.dependenciesHealthy ? options.dependenciesHealthy().catch(() => false) : true;
-
-  /** Rewinds the partition to this message and pauses it; a timer resumes it later. */
-  const waitAndRetry = (received: ReceivedMessage, error: unknown, failure: FailureKind): void => {
-    const state = failing.get(partitionKey(received)) ?? newFailingState();
-    state.rounds++;
-    if (failure === 'unknown') state.unknownRounds++;
-    failing.set(partitionKey(received), state);
-    const delay = backoffDelay(retry.pause, state.rounds);
-    log.warn(
-      { ...where(received), round: state.rounds, delayMs: delay, err: error },
-      'message failed, pausing partition before the next round',
-    );
-    const partition = [{ topic: received.topic, partitions: [received.partition] }];
-    consumer.pause(partition);
-    consumer.seek({ topic: received.topic, partition: received.partition, offset: received.message.offset });
-    const timer = setTimeout(() => {
-      resumeTimers.delete(timer);
-      if (!stopping) consumer.resume(partition);
-    }, delay);
-    resumeTimers.add(timer);
   };
 
   const commit = async (last: ReceivedMessage, payload: EachBatchPayload): Promise<void> => {
@@ -153,7 +96,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
       // (handlers are idempotent, so what it applied already changes nothing the second time).
       for (const item of dead) outcome(item, 'retried');
       const first = dead[0];
-      if (first) waitAndRetry(first, error, 'transient');
+      if (first) retries.waitAndRetry(first, error, 'transient');
       return false;
     }
     for (const item of dead)
@@ -168,10 +111,14 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
   ): Promise<boolean> => {
     for (const received of chunk) {
       if (stopping || !payload.isRunning() || payload.isStale()) return false;
-      const result = await attempt(received, payload);
+      const result = await retries.attempt(
+        received,
+        async () => (await run([received], payload))?.[0] ?? done,
+        payload,
+      );
       if (result.kind === 'wait') {
         outcome(received, 'retried');
-        waitAndRetry(received, result.error, result.failure);
+        retries.waitAndRetry(received, result.error, result.failure);
         return false;
       }
       if (result.kind === 'dead-letter' && !(await sendDeadLetters([{ ...received, ...result }])))
@@ -193,7 +140,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     if (chunk.length === 1) return handleOneByOne(chunk, payload);
     // A head message that failed on its own before is retried alone until it is resolved; the
     // messages behind it go on as a batch.
-    if ((failing.get(partitionKey(first))?.attempts ?? 0) > 0) {
+    if (retries.headFailed(first)) {
       if (!(await handleOneByOne([first], payload))) return false;
       return handleChunk(chunk.slice(1), payload);
     }
@@ -203,7 +150,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     } catch (error) {
       if (classify(error) === 'transient' || stopping) {
         for (const received of chunk) outcome(received, 'retried');
-        waitAndRetry(first, error, 'transient');
+        retries.waitAndRetry(first, error, 'transient');
         return false;
       }
       log.warn(
@@ -219,47 +166,47 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     });
     if (dead.length > 0 && !(await sendDeadLetters(dead))) return false;
     await commit(last, payload);
-    failing.delete(partitionKey(first));
+    retries.resolved(first);
     const deadSet = new Set(dead.map((item) => item.message.offset));
     for (const received of chunk)
       outcome(received, deadSet.has(received.message.offset) ? 'dead-lettered' : 'success');
     return true;
   };
 
-  if (metrics) {
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      metrics.lag.set(
-        { topic: payload.topic, partition: String(payload.partition) },
-        Number(payload.offsetLag),
-      );
-    });
-  }
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      const received = batch.messages.map((message) => ({
-        topic: batch.topic,
-        partition: batch.partition,
-        message,
-      }));
-      for (let start = 0; start < received.length; start += maxBatchSize) {
-        // After a rebalance or a seek the rest of this fetch is not ours to handle any more.
-        if (stopping || !payload.isRunning() || payload.isStale()) return;
-        if (!(await handleChunk(received.slice(start, start + maxBatchSize), payload))) return;
-      }
-    },
+    eachBatch: (payload) => liveness.working(() => handleFetchedBatch(payload)),
   });
+  // Lag from the group's committed offsets, so it stays true while this member is not one.
+  const lag = metrics
+    ? startLagMonitor({ kafka, groupId, topics, gauge: metrics.lag, log, intervalMs: options.lagIntervalMs })
+    : undefined;
+
+  async function handleFetchedBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const received = batch.messages.map((message) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      message,
+    }));
+    for (let start = 0; start < received.length; start += maxBatchSize) {
+      // After a rebalance or a seek the rest of this fetch is not ours to handle any more.
+      if (stopping || !payload.isRunning() || payload.isStale()) return;
+      if (!(await handleChunk(received.slice(start, start + maxBatchSize), payload))) return;
+    }
+  }
 
   return {
     consumer,
+    health: liveness.health,
     stop: async () => {
       stopping = true;
-      for (const timer of resumeTimers) clearTimeout(timer);
+      retries.stop();
+      await lag?.stop();
       await consumer.disconnect();
     },
   };
@@ -280,17 +227,3 @@ interface DeadLetterItem extends ReceivedMessage {
   readonly error: unknown;
   readonly attempts: number;
 }
-
-interface FailingState {
-  rounds: number;
-  unknownRounds: number;
-  attempts: number;
-}
-const newFailingState = (): FailingState => ({ rounds: 0, unknownRounds: 0, attempts: 0 });
-
-const where = ({ topic, partition, message }: ReceivedMessage) => ({
-  topic,
-  partition,
-  offset: message.offset,
-});
-const partitionKey = ({ topic, partition }: ReceivedMessage) => `${topic}:${partition}`;

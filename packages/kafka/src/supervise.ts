@@ -4,18 +4,29 @@ import type { ConsumerRunner } from './consumer-types.js';
 
 const defaultRestartDelay: BackoffPolicy = { initialMs: 1_000, maxMs: 15_000 };
 
+export interface SuperviseOptions {
+  readonly restartDelay?: BackoffPolicy;
+  /** How often the runner's health is looked at (default 1 s). */
+  readonly checkIntervalMs?: number;
+  /** Called with each replacement's reason (metrics). */
+  readonly onRestart?: (reason: string) => void;
+}
+
 /**
- * kafkajs restarts a crashed consumer by itself only when the error is retriable (broker gone,
- * retries exhausted). For any other crash it stays disconnected and the service would silently
- * stop consuming while /ready (which pings the broker) still says yes. This starts a fresh runner
- * instead, with growing delays while that fails; its uncommitted messages are redelivered, and
- * consumers must be idempotent (processed command ids, version checks) for that to be harmless.
+ * kafkajs restarts a crashed consumer by itself only when the error is retriable, and even then
+ * it can stay disconnected for good (a join refused as "supported protocols are incompatible"
+ * left the writer consuming nothing while /ready said yes). So the consumer is replaced with a
+ * fresh runner whenever kafkajs gives up (a crash with restart: false) AND whenever the runner's
+ * own health says it stalled (not a member, or not fetching, for too long), whatever kafkajs
+ * meant to do. Its uncommitted messages are redelivered; consumers are idempotent (processed
+ * command ids, version checks), so that is harmless.
  */
 export async function superviseConsumer(
   startRunner: () => Promise<ConsumerRunner>,
   log: KafkaLog,
-  restartDelay: BackoffPolicy = defaultRestartDelay,
+  options: SuperviseOptions = {},
 ): Promise<ConsumerRunner> {
+  const restartDelay = options.restartDelay ?? defaultRestartDelay;
   let stopping = false;
   let restarting: Promise<void> | undefined;
   let interruptWait: (() => void) | undefined;
@@ -29,13 +40,18 @@ export async function superviseConsumer(
       };
     });
 
+  const restart = (runner: ConsumerRunner, reason: string, err?: unknown) => {
+    if (stopping || restarting || runner !== current) return;
+    log.error({ err, reason }, 'consumer stopped consuming, starting a new one');
+    options.onRestart?.(reason);
+    restarting = replace(runner).finally(() => {
+      restarting = undefined;
+    });
+  };
+
   const watch = (runner: ConsumerRunner): ConsumerRunner => {
     runner.consumer.on(runner.consumer.events.CRASH, ({ payload }) => {
-      if (payload.restart || stopping || restarting) return;
-      log.error({ err: payload.error }, 'consumer crashed for good, starting a new one');
-      restarting = replace(runner).finally(() => {
-        restarting = undefined;
-      });
+      if (!payload.restart) restart(runner, 'crashed for good', payload.error);
     });
     return runner;
   };
@@ -56,12 +72,24 @@ export async function superviseConsumer(
   };
 
   let current = watch(await startRunner());
+  const healthCheck = setInterval(() => {
+    const { stalled } = current.health();
+    if (stalled) restart(current, stalled);
+  }, options.checkIntervalMs ?? 1_000);
+  healthCheck.unref();
+
   return {
     get consumer() {
       return current.consumer;
     },
+    // While a replacement is being started, nothing consumes: that is a stall too.
+    health: () => {
+      const health = current.health();
+      return restarting && !health.stalled ? { ...health, stalled: 'being replaced' } : health;
+    },
     stop: async () => {
       stopping = true;
+      clearInterval(healthCheck);
       interruptWait?.();
       await restarting;
       await current.stop();

@@ -13,6 +13,14 @@ function fakeRunner() {
   const runner = {
     consumer,
     stopped: false,
+    stalled: undefined as string | undefined,
+    health: () => ({
+      member: runner.stalled === undefined,
+      assignedPartitions: 1,
+      lastProgressAt: Date.now(),
+      lastCommitAt: undefined,
+      stalled: runner.stalled,
+    }),
     stop: async () => {
       runner.stopped = true;
     },
@@ -25,6 +33,7 @@ type FakeRunner = ReturnType<typeof fakeRunner>;
 
 async function supervised(failFirstStarts = 0) {
   const started: FakeRunner[] = [];
+  const restarts: string[] = [];
   let failures = failFirstStarts;
   const runner = await superviseConsumer(
     async () => {
@@ -34,9 +43,9 @@ async function supervised(failFirstStarts = 0) {
       return next as unknown as ConsumerRunner;
     },
     silent,
-    fastRestart,
+    { restartDelay: fastRestart, checkIntervalMs: 5, onRestart: (reason) => restarts.push(reason) },
   );
-  return { runner, started };
+  return { runner, started, restarts };
 }
 
 const until = async (condition: () => boolean) => {
@@ -64,6 +73,18 @@ describe('consumer supervision', () => {
 
     await runner.stop();
     expect(started[1]?.stopped).toBe(true);
+  });
+
+  it('replaces a consumer whose health says it stalled, though kafkajs reported no crash', async () => {
+    const { runner, started, restarts } = await supervised();
+    const first = started[0] as FakeRunner;
+    first.stalled = 'not a group member for 31000 ms';
+
+    await until(() => started.length === 2);
+    expect(first.stopped).toBe(true);
+    expect(restarts).toEqual(['not a group member for 31000 ms']);
+    expect(runner.health().stalled).toBeUndefined();
+    await runner.stop();
   });
 
   it('does not start a new consumer once it is stopping', async () => {

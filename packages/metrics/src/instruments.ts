@@ -48,7 +48,7 @@ export function kafkaMetrics(registry: Registry) {
     }),
     lag: new Gauge({
       name: 'kafka_consumer_lag_messages',
-      help: 'Messages in the partition not yet handled by this consumer group, as of the last batch.',
+      help: "Messages in the partition not yet committed by this consumer group (log end minus the group's committed offset; every member reports the whole group).",
       labelNames: ['topic', 'partition'] as const,
       registers: [registry],
     }),

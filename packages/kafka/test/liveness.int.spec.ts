@@ -1,0 +1,113 @@
+import { createRegistry, kafkaMetrics } from '@cqrs-products/metrics';
+import { uniqueName, until } from '@cqrs-products/testing';
+import type { Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchGroupLag } from '../src/lag.js';
+import { type KafkaFixture, kafkaFixture } from './support/kafka-fixture.js';
+
+let fixture: KafkaFixture;
+beforeAll(async () => {
+  fixture = await kafkaFixture('kafka-liveness-test');
+});
+afterAll(() => fixture?.close());
+
+const lagOf = async (registry: ReturnType<typeof createRegistry>) => {
+  const metric = await registry.getSingleMetric('kafka_consumer_lag_messages')?.get();
+  return (metric?.values ?? []).reduce((sum, { value }) => sum + value, 0);
+};
+
+describe('consumer lag', () => {
+  it("is the log end minus the group's committed offset, whether or not anyone is a member", async () => {
+    const topic = await fixture.freshTopic();
+    const groupId = uniqueName('group');
+    await fixture.sendAll(
+      topic,
+      Array.from({ length: 20 }, (_, i) => `m${i}`),
+    );
+    const admin = fixture.kafka.admin();
+    await admin.connect();
+    try {
+      expect(await fetchGroupLag(admin, groupId, [topic])).toEqual([{ topic, partition: 0, lag: 20 }]);
+      await admin.setOffsets({ groupId, topic, partitions: [{ partition: 0, offset: '5' }] });
+      expect(await fetchGroupLag(admin, groupId, [topic])).toEqual([{ topic, partition: 0, lag: 15 }]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('shows the whole backlog while the consumer is still busy with its first batch', async () => {
+    const topic = await fixture.freshTopic();
+    const registry = createRegistry('lag-test');
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handled: string[] = [];
+    await fixture.sendAll(
+      topic,
+      Array.from({ length: 30 }, (_, i) => `m${i}`),
+    );
+    await fixture.consume(topic, {
+      metrics: kafkaMetrics(registry),
+      lagIntervalMs: 100,
+      handleBatch: async (messages) => {
+        await gate;
+        handled.push(...messages.map(({ message }) => String(message.value)));
+        return undefined;
+      },
+    });
+
+    await until(async () => (await lagOf(registry)) === 30);
+    release();
+    await until(() => handled.length === 30);
+    await until(async () => (await lagOf(registry)) === 0);
+  });
+});
+
+describe('consumer liveness', () => {
+  it('replaces a consumer whose group join failed, and reports it stalled meanwhile', async () => {
+    const topic = await fixture.freshTopic();
+    const groupId = uniqueName('group');
+    // Another client of the same group with an assignment protocol ours does not speak: while it
+    // is a member, our join is refused ("supported protocols are incompatible").
+    const intruder: Consumer = fixture.kafka.consumer({
+      groupId,
+      partitionAssigners: [
+        () => ({
+          name: 'IntruderAssigner',
+          version: 1,
+          assign: async ({ members }) =>
+            members.map(({ memberId }) => ({ memberId, memberAssignment: Buffer.alloc(0) })),
+          protocol: () => ({ name: 'IntruderAssigner', metadata: Buffer.alloc(0) }),
+        }),
+      ],
+    });
+    await intruder.connect();
+    await intruder.subscribe({ topics: [topic] });
+    await intruder.run({ eachMessage: async () => {} });
+
+    const handled: string[] = [];
+    const stalls: string[] = [];
+    const runner = await fixture.consume(topic, {
+      groupId,
+      stallAfterMs: 2_000,
+      handle: async ({ message }) => {
+        handled.push(String(message.value));
+      },
+    });
+    await until(
+      () => {
+        const { stalled } = runner.health();
+        if (stalled) stalls.push(stalled);
+        return stalls.length > 0;
+      },
+      { timeoutMs: 20_000 },
+    );
+    await intruder.disconnect();
+    await fixture.send(topic, 'k', 'marker');
+
+    await until(() => handled.includes('marker'), { timeoutMs: 40_000 });
+    expect(runner.health().stalled).toBeUndefined();
+    expect(runner.health().member).toBe(true);
+  }, 90_000);
+});
