@@ -8,7 +8,7 @@ WITH_INFRA := scripts/with-infra-env.sh
 EXTERNAL_INFRA := $(and $(KAFKA_BROKERS),$(POSTGRES_URL),$(MONGO_URI),$(REDIS_URL))
 
 .PHONY: help up down logs status install build infra-up infra-down infra-status migrate-up migrate-down \
-        proto proto-check lint typecheck check browser readme-config test test-unit test-int test-e2e \
+        proto proto-check lint typecheck check browser tools readme-config test test-unit test-int test-e2e \
         test-faults clean
 
 help: ## List the targets
@@ -67,11 +67,14 @@ check: lint typecheck proto-check ## Lint, type-check and verify generated code
 browser: ## Install Chromium for the browser tests (Debian package) if it is missing
 	bash scripts/browser/chromium.sh >/dev/null
 
+tools: ## Build the pinned grpcurl (the reflection tests' client) into .infra/bin if it is missing
+	bash scripts/tools/grpcurl.sh >/dev/null
+
 readme-config: install ## Regenerate the configuration table in README.md from the services' config
 	node --conditions=source --import tsx scripts/config-table.ts --write
 	npx biome format --write README.md
 
-test: install check browser ## Lint, type-check, then unit, integration, end-to-end and fault tests
+test: install check browser tools ## Lint, type-check, then unit, integration, end-to-end and fault tests
 	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
 	rm -rf .test-results && mkdir -p .test-results
 	$(WITH_INFRA) npx vitest run --project unit --project int --project e2e \
@@ -86,7 +89,7 @@ test-int: install ## Integration tests only (starts the native infra when needed
 	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
 	$(WITH_INFRA) npx vitest run --project int
 
-test-e2e: install browser ## End-to-end tests: the services as processes, the REST API, Swagger UI, make up
+test-e2e: install browser tools ## End-to-end tests: the services as processes, the REST API, Swagger UI, make up
 	$(if $(EXTERNAL_INFRA),,bash scripts/infra/up.sh)
 	$(WITH_INFRA) npx vitest run --project e2e
 

@@ -31,8 +31,10 @@ const scale = Number(process.env.FAULTS_SCALE ?? (process.env.FAULTS_MODE === 'f
 if (!(scale > 0)) throw new Error(`FAULTS_SCALE must be a positive number, not ${process.env.FAULTS_SCALE}`);
 const mode = scale === 1 ? 'short' : `scale ${scale}`;
 const seconds = (s: number) => Math.round(s * 1000);
+// About 40 products at a time, each worker pausing 150 ms after each command: a stream of at
+// least 200 commands/s, so the guarantees are checked at the rates batching is there for.
 const streamShape = {
-  workers: Math.min(12, Math.round(3 * scale)),
+  workers: Math.round(40 * Math.min(scale, 2)),
   paceMs: 150,
   /** The stream runs this long before the fault and this long after it is healed. */
   leadMs: seconds(3 * scale),
@@ -148,6 +150,7 @@ describe('the pipeline under faults: every accepted command is applied exactly o
             paceMs: streamShape.paceMs,
             label: uniqueName('f'),
           });
+          const streamStartedAt = Date.now();
           await sleep(streamShape.leadMs);
           const faultAt = Date.now();
           const poison: Poison[] = [];
@@ -181,6 +184,7 @@ describe('the pipeline under faults: every accepted command is applied exactly o
             sent: total(tally.sent),
             accepted: total(tally.accepted),
             rejected: total(tally.rejected),
+            commandsPerSecond: Math.round(total(tally.sent) / ((streamEndedAt - streamStartedAt) / 1000)),
             lost: check.lost,
             duplicated: check.duplicated,
             invented: check.invented,

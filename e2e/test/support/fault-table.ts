@@ -6,6 +6,8 @@ export interface FaultRow {
   readonly sent: number;
   readonly accepted: number;
   readonly rejected: number;
+  /** Commands sent per second while the stream ran (fault included). */
+  readonly commandsPerSecond: number;
   readonly lost: number;
   readonly duplicated: number;
   /** Rejected (503) or never-sent commands whose effect showed up anyway. */
@@ -24,6 +26,7 @@ const columns: [keyof FaultRow, string][] = [
   ['sent', 'sent'],
   ['accepted', 'accepted'],
   ['rejected', 'rejected'],
+  ['commandsPerSecond', 'cmd/s'],
   ['lost', 'lost'],
   ['duplicated', 'duplicated'],
   ['invented', 'invented'],

@@ -9,6 +9,7 @@ import {
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import { reflectionDefinition } from './reflection.js';
 
 export interface GrpcServerOptions {
   readonly host: string;
@@ -42,7 +43,8 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcS
     Object.fromEntries(['', ...options.services].map((name) => [name, 'SERVING' as const])),
   );
   health.addToServer(server);
-  if (options.reflection) new ReflectionService(options.reflection).addToServer(server);
+  if (options.reflection)
+    new ReflectionService(reflectionDefinition([options.reflection])).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>

@@ -18,6 +18,8 @@ export interface Stack {
   /** Kafka consumer groups of the two consuming services (for lag checks). */
   readonly consumerGroups: Record<'writer-service' | 'reader-service', string>;
   readonly services: Record<ServiceName, ServiceProcess>;
+  /** host:port of the writer's and the reader's gRPC servers. */
+  readonly grpcAddresses: Record<'writer-service' | 'reader-service', string>;
   /** Each service's Prometheus endpoint, e.g. http://127.0.0.1:41235/metrics */
   readonly metricsUrls: Record<ServiceName, string>;
   /** Restarts one service with the same configuration (after stop() or kill()). */
@@ -114,6 +116,10 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
       'writer-service': metricsUrl('writer-service'),
       'reader-service': metricsUrl('reader-service'),
       'api-gateway': metricsUrl('api-gateway'),
+    },
+    grpcAddresses: {
+      'writer-service': `127.0.0.1:${specs['writer-service'].env.GRPC_PORT}`,
+      'reader-service': `127.0.0.1:${readerGrpc}`,
     },
     database,
     mongoUri,
