@@ -1,5 +1,6 @@
 import { commonEnv, fields, readServiceConfig, serviceFields } from '@cqrs-products/config';
 import { z } from 'zod';
+import { defaultBatching } from './kafka/command-batching.js';
 
 export const configSchema = z.object({
   ...serviceFields,
@@ -7,7 +8,19 @@ export const configSchema = z.object({
     port: fields.port,
     bodyLimitBytes: z.coerce.number().int().min(1_024).max(10_485_760),
   }),
-  kafka: z.object({ brokers: fields.brokers, topicPrefix: z.string() }),
+  kafka: z.object({
+    brokers: fields.brokers,
+    topicPrefix: z.string(),
+    // Command batching: concurrent commands share one produce request (kafka/command-publisher.ts).
+    producer: z
+      .object({
+        lingerMs: z.coerce.number().int().min(0).max(1_000).default(defaultBatching.lingerMs),
+        maxBatch: z.coerce.number().int().min(1).max(10_000).default(defaultBatching.maxBatch),
+        // Beyond it a command is answered 503 at once: memory stays bounded and so does the wait.
+        maxQueued: z.coerce.number().int().min(1).max(1_000_000).default(defaultBatching.maxQueued),
+      })
+      .prefault({}),
+  }),
   readerService: z.object({
     addr: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port'),
     deadlineMs: z.coerce.number().int().min(1),
@@ -19,6 +32,9 @@ export type Config = z.infer<typeof configSchema>;
 export const envMapping = {
   ...commonEnv,
   KAFKA_TOPIC_PREFIX: 'kafka.topicPrefix',
+  KAFKA_PRODUCER_LINGER_MS: 'kafka.producer.lingerMs',
+  KAFKA_PRODUCER_MAX_BATCH: 'kafka.producer.maxBatch',
+  KAFKA_PRODUCER_MAX_QUEUED: 'kafka.producer.maxQueued',
   HTTP_PORT: 'http.port',
   HTTP_BODY_LIMIT_BYTES: 'http.bodyLimitBytes',
   READER_SERVICE_ADDR: 'readerService.addr',

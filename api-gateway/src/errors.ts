@@ -16,6 +16,12 @@ export const gatewayErrors = {
     httpStatus: 503,
     grpcStatus: GrpcStatus.UNAVAILABLE,
   },
+  COMMAND_QUEUE_FULL: {
+    message:
+      'Too many commands are waiting for Kafka, nothing was changed; retry after the delay in Retry-After',
+    httpStatus: 503,
+    grpcStatus: GrpcStatus.UNAVAILABLE,
+  },
   READ_MODEL_UNAVAILABLE: {
     message: 'The read model is unavailable; retry later',
     httpStatus: 503,

@@ -5,6 +5,7 @@ import { startProbeServer } from '@cqrs-products/probes';
 import type { Config } from './config.js';
 import { createReaderClient } from './grpc/reader.client.js';
 import { buildApp } from './http/app.js';
+import { commandPublisherMetrics } from './kafka/command-publisher.metrics.js';
 import { productCommands } from './kafka/product-commands.producer.js';
 
 export interface ApiGateway {
@@ -28,12 +29,16 @@ export async function start(config: Config): Promise<ApiGateway> {
   await producer.connect();
   const reader = createReaderClient(config.readerService);
   const registry = createRegistry(config.serviceName);
+  const commands = productCommands(producer, config.kafka.topicPrefix, {
+    batching: config.kafka.producer,
+    metrics: commandPublisherMetrics(registry),
+  });
 
   const app = await buildApp({
     log,
     metrics: httpMetrics(registry),
     bodyLimitBytes: config.http.bodyLimitBytes,
-    commands: productCommands(producer, config.kafka.topicPrefix),
+    commands,
     reader,
   });
   await app.listen({ host: config.host, port: config.http.port });
@@ -52,9 +57,12 @@ export async function start(config: Config): Promise<ApiGateway> {
     log,
     port,
     stop: async () => {
-      // Not ready first, so a load balancer stops sending; then finish in-flight requests.
+      // Not ready first, so a load balancer stops sending; then finish in-flight requests (their
+      // commands are still being batched meanwhile), then send whatever is left queued before the
+      // producer goes: an accepted command is never dropped.
       probes.markShuttingDown();
       await app.close();
+      await commands.stop();
       reader.close();
       await producer.disconnect();
       await metricsServer.close();

@@ -1,12 +1,29 @@
 import { defineErrors } from '@cqrs-products/errors';
+import type { FastifyReply } from 'fastify';
 import { gatewayErrors } from '../errors.js';
+import { BatcherRefusedError } from '../kafka/command-batcher.js';
 
 const errors = defineErrors(gatewayErrors);
 
 /**
- * Publishing failed: Kafka did not acknowledge the command, so nothing will happen and the client
- * must retry (503). The producer's own bounded retries decide how long we try first.
+ * A refused command waited for nothing, and the queue that refused it drains in milliseconds:
+ * one second, the smallest the header can say, is enough for the client to find room.
  */
-export function commandPublishFailed(error: unknown): never {
-  throw errors.COMMAND_NOT_ACCEPTED(undefined, { cause: error });
+const retryAfterSeconds = 1;
+
+/**
+ * Publishing failed, nothing will happen and the client must retry (503):
+ * - the publisher's queue was full, or the gateway is stopping: refused at once, with Retry-After;
+ * - Kafka did not acknowledge the command: the producer's own bounded retries decide how long we
+ *   tried first.
+ */
+export function commandPublishFailed(reply: FastifyReply): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof BatcherRefusedError) {
+      reply.header('retry-after', String(retryAfterSeconds));
+      if (error.reason === 'queue_full') throw errors.COMMAND_QUEUE_FULL(undefined, { cause: error });
+      throw errors.COMMAND_NOT_ACCEPTED('the gateway is shutting down', { cause: error });
+    }
+    throw errors.COMMAND_NOT_ACCEPTED(undefined, { cause: error });
+  };
 }

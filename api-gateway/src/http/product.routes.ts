@@ -64,7 +64,9 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
     },
     async (request, reply) => {
       const productId = randomUUID();
-      await commands.create(productId, request.body, traceHeaders(request)).catch(commandPublishFailed);
+      await commands
+        .create(productId, request.body, traceHeaders(request))
+        .catch(commandPublishFailed(reply));
       return reply.code(201).send({ productId });
     },
   );
@@ -84,10 +86,10 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
         response: { 200: productIdResponse, ...updateProblems },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await commands
         .update(request.params.id, request.body, traceHeaders(request))
-        .catch(commandPublishFailed);
+        .catch(commandPublishFailed(reply));
       return { productId: request.params.id };
     },
   );
@@ -106,8 +108,8 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
         response: { 200: productIdResponse, ...deleteProblems },
       },
     },
-    async (request) => {
-      await commands.delete(request.params.id, traceHeaders(request)).catch(commandPublishFailed);
+    async (request, reply) => {
+      await commands.delete(request.params.id, traceHeaders(request)).catch(commandPublishFailed(reply));
       return { productId: request.params.id };
     },
   );

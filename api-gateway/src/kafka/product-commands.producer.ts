@@ -1,5 +1,8 @@
 import { productTopics } from '@cqrs-products/contracts';
-import { type Producer, sendMessage } from '@cqrs-products/kafka';
+import type { Producer } from '@cqrs-products/kafka';
+import type { CommandBatching } from './command-batching.js';
+import { createCommandPublisher } from './command-publisher.js';
+import type { CommandPublisherMetrics } from './command-publisher.metrics.js';
 
 export interface ProductFields {
   readonly name: string;
@@ -14,9 +17,27 @@ export interface ProductCommands {
   delete(productId: string, headers?: Record<string, string>): Promise<string>;
 }
 
-/** Commands are keyed by productId so that every change of one product lands on one partition, in order. */
-export function productCommands(producer: Producer, topicPrefix: string): ProductCommands {
+export interface ProductCommandPublisher extends ProductCommands {
+  /** Sends the commands still queued (new ones are refused), then resolves. */
+  stop(): Promise<void>;
+}
+
+export interface ProductCommandsOptions {
+  readonly batching?: CommandBatching;
+  readonly metrics?: CommandPublisherMetrics;
+}
+
+/**
+ * Commands are keyed by productId so that every change of one product lands on one partition, in
+ * order; the batching publisher keeps that order (one produce request in flight, FIFO).
+ */
+export function productCommands(
+  producer: Producer,
+  topicPrefix: string,
+  options: ProductCommandsOptions = {},
+): ProductCommandPublisher {
   const { commands } = productTopics(topicPrefix);
+  const publisher = createCommandPublisher(producer, options.batching, options.metrics);
   const toValue = (ProductID: string, f: ProductFields) => ({
     ProductID,
     Name: f.name,
@@ -25,7 +46,7 @@ export function productCommands(producer: Producer, topicPrefix: string): Produc
   });
   return {
     create: (id, fields, headers) =>
-      sendMessage(producer, {
+      publisher.publish({
         topic: commands.create,
         type: 'ProductCreate',
         key: id,
@@ -33,7 +54,7 @@ export function productCommands(producer: Producer, topicPrefix: string): Produc
         headers,
       }),
     update: (id, fields, headers) =>
-      sendMessage(producer, {
+      publisher.publish({
         topic: commands.update,
         type: 'ProductUpdate',
         key: id,
@@ -41,12 +62,13 @@ export function productCommands(producer: Producer, topicPrefix: string): Produc
         headers,
       }),
     delete: (id, headers) =>
-      sendMessage(producer, {
+      publisher.publish({
         topic: commands.delete,
         type: 'ProductDelete',
         key: id,
         value: { ProductID: id },
         headers,
       }),
+    stop: () => publisher.stop(),
   };
 }

@@ -1,0 +1,151 @@
+/** Why an item was refused at once, without being sent. */
+export type RefusalReason = 'queue_full' | 'stopping';
+
+/** The item was not queued and will never be sent; the caller may retry later. */
+export class BatcherRefusedError extends Error {
+  override readonly name = 'BatcherRefusedError';
+
+  constructor(readonly reason: RefusalReason) {
+    super(reason === 'queue_full' ? 'too many messages are waiting to be sent' : 'the publisher is stopping');
+  }
+}
+
+export interface BatchingLimits {
+  /** How long the oldest waiting item may wait for company before its batch is sent. */
+  readonly lingerMs: number;
+  /** Most items in one send. */
+  readonly maxBatch: number;
+  /** Most items waiting for a send; one more is refused at once (back-pressure). */
+  readonly maxQueued: number;
+  /** Most bytes (as `weigh` counts them) in one send; an item heavier than this goes alone. */
+  readonly maxBatchBytes?: number;
+}
+
+export interface BatcherOptions<T> extends BatchingLimits {
+  /** Sends one batch, resolving once all of it is acknowledged. Never called while a send is in flight. */
+  readonly send: (batch: readonly T[]) => Promise<void>;
+  readonly weigh?: (item: T) => number;
+  readonly onBatch?: (size: number) => void;
+  readonly onQueued?: (count: number) => void;
+  readonly onRefused?: (reason: RefusalReason) => void;
+}
+
+export interface Batcher<T> {
+  /** Resolves when the batch holding `item` is acknowledged; rejects with its send's error or a refusal. */
+  submit(item: T): Promise<void>;
+  /** Items waiting for a send (not counting the batch in flight). */
+  readonly queued: number;
+  /** Refuses new items, sends everything queued without lingering, resolves once nothing is in flight. */
+  stop(): Promise<void>;
+}
+
+interface Waiting<T> {
+  readonly item: T;
+  readonly bytes: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers concurrent items into batches and sends one batch at a time, in submission order.
+ *
+ * One send in flight is what keeps order: a later item is in the same batch as an earlier one or
+ * in a batch sent after it was acknowledged. It is also what makes batches grow with load: while
+ * one batch flies, the next one gathers. A batch is cut when it is full, when its oldest item has
+ * lingered `lingerMs`, or at once while stopping.
+ */
+export function createBatcher<T>(options: BatcherOptions<T>): Batcher<T> {
+  const { lingerMs, maxBatch, maxQueued, send } = options;
+  const maxBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;
+  const weigh = options.weigh ?? (() => 0);
+  const queue: Waiting<T>[] = [];
+  let queuedBytes = 0;
+  let inFlight = false;
+  // The oldest waiting item has waited lingerMs (or waited through a whole batch that was cut full).
+  let lingered = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+  let onIdle: (() => void) | undefined;
+
+  const ready = () => stopping || lingered || queue.length >= maxBatch || queuedBytes >= maxBytes;
+
+  const cut = (): Waiting<T>[] => {
+    let bytes = 0;
+    let count = 0;
+    for (const waiting of queue) {
+      if (count === maxBatch || (count > 0 && bytes + waiting.bytes > maxBytes)) break;
+      bytes += waiting.bytes;
+      count += 1;
+    }
+    queuedBytes -= bytes;
+    return queue.splice(0, count);
+  };
+
+  const pump = (): void => {
+    if (inFlight) return;
+    if (queue.length === 0) {
+      onIdle?.();
+      return;
+    }
+    if (!ready()) return;
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = cut();
+    // What is left of a queue longer than a batch has waited as long as that batch: it goes as
+    // soon as the batch is acknowledged, without a fresh linger.
+    lingered = queue.length > 0;
+    inFlight = true;
+    options.onBatch?.(batch.length);
+    options.onQueued?.(queue.length);
+    (async () => send(batch.map((waiting) => waiting.item)))().then(
+      () => settle(batch, (waiting) => waiting.resolve()),
+      (error: unknown) => settle(batch, (waiting) => waiting.reject(error)),
+    );
+  };
+
+  const settle = (batch: readonly Waiting<T>[], outcome: (waiting: Waiting<T>) => void): void => {
+    inFlight = false;
+    for (const waiting of batch) outcome(waiting);
+    pump();
+  };
+
+  const refuse = (reason: RefusalReason): Promise<void> => {
+    options.onRefused?.(reason);
+    return Promise.reject(new BatcherRefusedError(reason));
+  };
+
+  return {
+    submit(item) {
+      if (stopping) return refuse('stopping');
+      if (queue.length >= maxQueued) return refuse('queue_full');
+      return new Promise<void>((resolve, reject) => {
+        const bytes = weigh(item);
+        queue.push({ item, bytes, resolve, reject });
+        queuedBytes += bytes;
+        options.onQueued?.(queue.length);
+        // The clock starts when the item arrives, even while a batch is in flight.
+        if (!lingered && timer === undefined) {
+          timer = setTimeout(() => {
+            timer = undefined;
+            lingered = true;
+            pump();
+          }, lingerMs);
+        }
+        pump();
+      });
+    },
+    get queued() {
+      return queue.length;
+    },
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        stopping = true;
+        onIdle = resolve;
+        pump();
+        if (!inFlight && queue.length === 0) resolve();
+      });
+      return stopped;
+    },
+  };
+}
