@@ -83,3 +83,25 @@ export function startBacklogScraper(
     },
   };
 }
+
+/**
+ * Until the outbox and both consumer groups report no backlog on two scrapes in a row, or the
+ * timeout (at least 5 s) passes. Resolves with whether it drained.
+ */
+export async function untilDrained(backlog: BacklogScraper, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + Math.max(timeoutMs, 5_000);
+  let quiet = 0;
+  let seen: BacklogSample | undefined;
+  while (performance.now() < deadline) {
+    const s = backlog.latest();
+    // Count each scrape once: the loop may wake twice between two scrapes.
+    if (s && s !== seen) {
+      seen = s;
+      const zero = (s.outboxPending ?? 0) === 0 && (s.writerLag ?? 0) === 0 && (s.readerLag ?? 0) === 0;
+      quiet = zero ? quiet + 1 : 0;
+      if (quiet >= 2) return true;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}

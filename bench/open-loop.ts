@@ -1,4 +1,5 @@
 import { percentile, round } from './stats.js';
+import { type Follow, followByGet } from './visibility-probe.js';
 
 /**
  * Open-loop load of creates: requests leave on a fixed schedule whatever the answers, as
@@ -42,9 +43,11 @@ export interface OpenLoopOptions {
   readonly apiUrl: string;
   readonly rate: number;
   readonly seconds: number;
-  /** About this many creates per rate are followed until visible. */
-  readonly visibleSamples: number;
+  /** Which accepted creates are followed until visible: about this many per rate, or every n-th. */
+  readonly visible: { readonly samples: number } | { readonly every: number };
   readonly visibleTimeoutMs: number;
+  /** How a sampled create is followed; by default GET polling (visibility-probe.ts). */
+  readonly follow?: Follow;
   readonly word: string;
 }
 
@@ -59,7 +62,11 @@ export interface OpenLoopResult {
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   const { apiUrl, rate, seconds } = options;
   const total = Math.round(rate * seconds);
-  const every = Math.max(1, Math.floor(total / options.visibleSamples));
+  const every = Math.max(
+    1,
+    'every' in options.visible ? options.visible.every : Math.floor(total / options.visible.samples),
+  );
+  const followVisible = options.follow ?? followByGet({ apiUrl, timeoutMs: options.visibleTimeoutMs }).follow;
   const body = JSON.stringify({
     name: `Lamp ${options.word}`,
     description: 'open-loop benchmark',
@@ -74,19 +81,9 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   let notVisible = 0;
 
   const follow = async (productId: string, sentAt: number) => {
-    const deadline = sentAt + options.visibleTimeoutMs;
-    while (performance.now() < deadline) {
-      const response = await fetch(`${apiUrl}/products/${productId}`).catch(() => undefined);
-      await response?.arrayBuffer();
-      if (response?.status === 200) {
-        visibleMs.push(performance.now() - sentAt);
-        return;
-      }
-      // Polls get rarer as the wait grows (5% of it): precise for short waits, and a deep backlog
-      // is not buried under the benchmark's own reads.
-      await new Promise((r) => setTimeout(r, Math.min(500, Math.max(25, (performance.now() - sentAt) / 20))));
-    }
-    notVisible++;
+    const ms = await followVisible(productId, sentAt);
+    if (ms === undefined) notVisible++;
+    else visibleMs.push(ms);
   };
 
   const send = async (i: number, scheduledAt: number) => {

@@ -75,6 +75,13 @@ export async function runQueryPath(options: QueryPathOptions): Promise<QueryPoin
   return points;
 }
 
+/** Each point with its throughput as a share of the bare route's at the same concurrency. */
+export function withShareOfHelloWorld(points: readonly QueryPoint[]) {
+  const ceiling = (connections: number) =>
+    points.find((q) => q.target === 'hello-world' && q.connections === connections)?.rps ?? Number.NaN;
+  return points.map((q) => ({ ...q, shareOfHelloWorld: round(q.rps / ceiling(q.connections), 3) }));
+}
+
 async function measure(
   options: QueryPathOptions,
   target: QueryPoint['target'],

@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { percentile } from './stats.js';
 
 /**
  * CPU and memory of processes from /proc: a process together with all its descendants (a
@@ -18,6 +20,10 @@ export interface ResourceSampler {
   readonly samples: ResourceSample[];
   /** Starts sampling another process (e.g. a service restarted under a new pid). */
   watch(name: string, pid: number): void;
+  /** Seconds since the sampler started: the clock of the samples' `t`. */
+  now(): number;
+  /** CPU seconds each watched process tree has used so far, read now (for per-window totals). */
+  cpuSeconds(): Record<string, number>;
   stop(): ResourceSample[];
 }
 
@@ -36,7 +42,9 @@ function readStat(pid: number): { ppid: number; ticks: number; rssPages: number 
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return {
       ppid: Number(fields[1]),
-      ticks: Number(fields[11]) + Number(fields[12]),
+      // utime + stime, plus cutime + cstime: children that already exited and were reaped (a
+      // PostgreSQL backend of a closed connection) still count for the tree that ran them.
+      ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]),
       rssPages: Number(fields[21]),
     };
   } catch {
@@ -100,6 +108,14 @@ export function startResourceSampler(intervalMs = 1_000): ResourceSampler {
     watch: (name, pid) => {
       watched.set(name, { pid });
     },
+    now: () => Math.round((performance.now() - started) / 100) / 10,
+    cpuSeconds: () =>
+      Object.fromEntries(
+        [...watched].flatMap(([name, { pid }]) => {
+          const usage = treeUsage(pid);
+          return usage ? [[name, usage.ticks / ticksPerSecond]] : [];
+        }),
+      ),
     stop: () => {
       clearInterval(timer);
       return samples;
@@ -115,4 +131,38 @@ export function pidFromFile(path: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The native infra servers (scripts/infra pid files under the infra home), watched by name. */
+export function watchInfraServers(sampler: ResourceSampler, home: string): void {
+  for (const [name, file] of [
+    ['kafka', 'run/kafka.pid'],
+    ['ferretdb', 'run/ferretdb.pid'],
+    ['postgres', 'postgres/data/postmaster.pid'],
+    ['redis', 'run/redis.pid'],
+  ] as const) {
+    const pid = pidFromFile(join(home, file));
+    if (pid) sampler.watch(name, pid);
+  }
+}
+
+/** Median and peak CPU and RSS per process over the run. */
+export function resourceSummary(samples: readonly ResourceSample[]) {
+  const byProcess = new Map<string, ResourceSample[]>();
+  for (const s of samples) byProcess.set(s.process, [...(byProcess.get(s.process) ?? []), s]);
+  return Object.fromEntries(
+    [...byProcess].map(([name, list]) => {
+      const cpu = list.map((s) => s.cpuPercent);
+      const rss = list.map((s) => s.rssMiB);
+      return [
+        name,
+        {
+          cpuPercentMedian: percentile(cpu, 50),
+          cpuPercentMax: Math.max(...cpu),
+          rssMiBMedian: percentile(rss, 50),
+          rssMiBMax: Math.max(...rss),
+        },
+      ];
+    }),
+  );
 }

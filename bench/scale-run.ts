@@ -1,0 +1,211 @@
+import { type Endpoints, infraHome, testEndpoints } from '@cqrs-products/testing';
+import { Redis } from 'ioredis';
+import { type BacklogSample, startBacklogScraper, untilDrained } from './metrics-scrape.js';
+import { runOpenLoop } from './open-loop.js';
+import { type QueryPoint, runQueryPath } from './query-path.js';
+import { type LadderResult, runLadder } from './rate-ladder.js';
+import { type ResourceSampler, startResourceSampler, watchInfraServers } from './resources.js';
+import { log } from './results.js';
+import { benchDataName, countBenchData, dropBenchData, startScaleStack } from './scale-stack.js';
+import { defaultCriteria, maxSustainedRate } from './scale-summary.js';
+import { type SeedResult, seedProducts } from './seed.js';
+import { followByGet, followByRedis, type VisibilityProbe } from './visibility-probe.js';
+
+/**
+ * The scale benchmark (`npm run bench -- --scale`): for each size of existing products, `runs`
+ * times: make sure the kept database of that size holds it (seed or reuse), then climb the
+ * offered create rates. The query path runs once at the end, on the largest size.
+ */
+
+export interface ScaleOptions {
+  readonly existing: readonly number[];
+  readonly rates: readonly number[];
+  readonly seconds: number;
+  readonly runs: number;
+  readonly visibleEvery: number;
+  readonly visibleProbe: 'redis' | 'get';
+  readonly pollMs: number;
+  readonly drainTimeoutMs: number;
+  readonly seedBatch: number;
+  readonly seedTimeoutMs: number;
+  readonly reuseFactor: number;
+  readonly partitions: number;
+  readonly concurrency: readonly number[];
+  readonly querySeconds: number;
+}
+
+export interface RunReport {
+  readonly run: number;
+  /** Why the kept database was dropped before this run (null: reused or created). */
+  readonly resetBecause: string | null;
+  readonly seed?: SeedResult;
+  readonly maxSustainedRateVisibleP99Under1s?: number | null;
+  readonly stoppedAt?: LadderResult['stoppedAt'];
+  readonly rates?: LadderResult['rates'];
+  /** The run could not complete (e.g. seeding timed out); the size's later runs are skipped. */
+  readonly error?: string;
+}
+
+export interface ScaleResult {
+  readonly sizes: { readonly existing: number; readonly runs: RunReport[] }[];
+  readonly queries: QueryPoint[];
+  readonly backlog: (BacklogSample & { readonly existing: number; readonly run: number })[];
+  readonly sampler: ResourceSampler;
+}
+
+export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
+  const endpoints = testEndpoints();
+  const sampler = startResourceSampler();
+  watchInfraServers(sampler, infraHome());
+  const result: ScaleResult = { sizes: [], queries: [], backlog: [], sampler };
+  try {
+    for (const [index, existing] of options.existing.entries()) {
+      const runs: RunReport[] = [];
+      result.sizes.push({ existing, runs });
+      for (let run = 1; run <= options.runs; run++) {
+        const queryAfter = index === options.existing.length - 1 && run === options.runs;
+        const report = await oneRun({ options, endpoints, existing, run, queryAfter, result });
+        runs.push(report);
+        if (report.error) break;
+      }
+    }
+  } finally {
+    sampler.stop();
+  }
+  return result;
+}
+
+interface RunContext {
+  readonly options: ScaleOptions;
+  readonly endpoints: Endpoints;
+  readonly existing: number;
+  readonly run: number;
+  readonly queryAfter: boolean;
+  readonly result: ScaleResult;
+}
+
+async function oneRun({
+  options,
+  endpoints,
+  existing,
+  run,
+  queryAfter,
+  result,
+}: RunContext): Promise<RunReport> {
+  const name = benchDataName(existing);
+  const phase = `${existing} existing, run ${run}`;
+  log(`${phase}: database ${name}`);
+  // A kept database that earlier climbs grew far past the size would measure another size.
+  const before = await countBenchData(endpoints, name);
+  const limit = Math.floor(existing * options.reuseFactor);
+  const resetBecause =
+    before.postgres > limit
+      ? `it held ${before.postgres} products, more than ${limit} (--reuse-factor)`
+      : null;
+  if (resetBecause) {
+    log(`${phase}: dropping ${name}: ${resetBecause}`);
+    await dropBenchData(endpoints, name);
+  }
+
+  const stack = await startScaleStack(endpoints, name, { partitions: options.partitions, logLevel: 'error' });
+  for (const [service, process] of Object.entries(stack.services))
+    if (process.child.pid) result.sampler.watch(service, process.child.pid);
+  const offset = result.sampler.now();
+  const backlog = startBacklogScraper({
+    writer: stack.metricsUrls['writer-service'],
+    reader: stack.metricsUrls['reader-service'],
+  });
+  const redis = new Redis(endpoints.redisUrl);
+  const probe: VisibilityProbe =
+    options.visibleProbe === 'redis'
+      ? followByRedis({
+          apiUrl: stack.apiUrl,
+          redis,
+          keyPrefix: stack.redisKeyPrefix,
+          timeoutMs: options.drainTimeoutMs,
+          tickMs: options.pollMs,
+        })
+      : followByGet({
+          apiUrl: stack.apiUrl,
+          timeoutMs: options.drainTimeoutMs,
+          minIntervalMs: options.pollMs,
+          growth: 1 / 10,
+        });
+  try {
+    backlog.setPhase(`${phase} seed`);
+    const seed = await seedProducts({
+      stack,
+      kafkaBrokers: endpoints.kafkaBrokers,
+      mongoUri: endpoints.mongoUri,
+      target: existing,
+      batchSize: options.seedBatch,
+      timeoutMs: options.seedTimeoutMs,
+      log,
+    });
+    log(`${phase}: seed ${JSON.stringify(seed)}`);
+
+    const word = `bench${Date.now().toString(36)}`;
+    backlog.setPhase(`${phase} warm-up`);
+    const warm = await runOpenLoop({
+      apiUrl: stack.apiUrl,
+      rate: 20,
+      seconds: 2,
+      visible: { every: 10 },
+      visibleTimeoutMs: options.drainTimeoutMs,
+      follow: probe.follow,
+      word,
+    });
+    await warm.visibleDone;
+    await untilDrained(backlog, options.drainTimeoutMs);
+
+    const ladder = await runLadder({
+      stack,
+      rates: options.rates,
+      seconds: options.seconds,
+      visibleEvery: options.visibleEvery,
+      drainTimeoutMs: options.drainTimeoutMs,
+      probe,
+      sampler: result.sampler,
+      backlog,
+      criteria: defaultCriteria,
+      phase,
+      word,
+      log,
+    });
+
+    if (queryAfter && options.querySeconds > 0) {
+      backlog.setPhase(`${phase} queries`);
+      log(`${phase}: query path`);
+      result.queries.push(
+        ...(await runQueryPath({
+          apiUrl: stack.apiUrl,
+          readerMetricsUrl: stack.metricsUrls['reader-service'],
+          redisUrl: endpoints.redisUrl,
+          redisKeyPrefix: stack.redisKeyPrefix,
+          productIds: [...warm.productIds, ...ladder.productIds],
+          searchWord: word,
+          concurrency: options.concurrency,
+          seconds: options.querySeconds,
+        })),
+      );
+    }
+    return {
+      run,
+      resetBecause,
+      seed,
+      maxSustainedRateVisibleP99Under1s: maxSustainedRate(ladder.rates, defaultCriteria),
+      stoppedAt: ladder.stoppedAt,
+      rates: ladder.rates,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`${phase}: failed: ${message}`);
+    return { run, resetBecause, error: message };
+  } finally {
+    probe.close();
+    redis.disconnect();
+    for (const s of backlog.stop())
+      result.backlog.push({ ...s, t: Math.round((s.t + offset) * 10) / 10, existing, run });
+    await stack.stop();
+  }
+}

@@ -1,0 +1,232 @@
+import { fileURLToPath } from 'node:url';
+import { deadLetterTopic, productTopics } from '@cqrs-products/contracts';
+import { createKafka } from '@cqrs-products/kafka';
+import {
+  type Endpoints,
+  freePort,
+  migrationsDir,
+  type ServiceName,
+  type ServiceProcess,
+  startServiceProcess,
+} from '@cqrs-products/testing';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
+import { runner } from 'node-pg-migrate';
+import pg from 'pg';
+
+/**
+ * The three services on data that outlives them, for the scale benchmark: one fixed name per
+ * seeded size (`bench_n100000`) gives the PostgreSQL database, the MongoDB database, the topic
+ * prefix, the consumer groups and the Redis key prefix. Unlike `startStack` (packages/testing),
+ * stopping it drops nothing, so a seeded 100k database is reused by the next run.
+ *
+ * Why a reset keeps the topics and consumer groups: the groups' offsets sit at the end of the
+ * topics once a run has drained, so fresh databases start empty, and a topic deleted and at once
+ * created again can still be "marked for deletion" on the broker. `dropBenchData` removes all.
+ */
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const quiet = { error() {}, warn() {}, info() {}, debug() {} };
+
+export interface ScaleStack {
+  readonly name: string;
+  readonly apiUrl: string;
+  readonly metricsUrls: Record<ServiceName, string>;
+  readonly services: Record<ServiceName, ServiceProcess>;
+  readonly pool: pg.Pool;
+  readonly redisKeyPrefix: string;
+  readonly topicPrefix: string;
+  /** Stops the services (drains nothing, drops nothing). */
+  stop(): Promise<void>;
+}
+
+export interface ScaleStackOptions {
+  readonly partitions: number;
+  readonly logLevel: string;
+}
+
+export const benchDataName = (existing: number): string => `bench_n${existing}`;
+
+const databaseUrl = (serverUrl: string, name: string) => {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Products in the PostgreSQL and MongoDB databases of `name` (0 where there is none yet). */
+export async function countBenchData(
+  endpoints: Endpoints,
+  name: string,
+): Promise<{ postgres: number; mongo: number }> {
+  const exists = await withClient(endpoints.postgresUrl, async (c) => {
+    const result = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    return result.rowCount === 1;
+  });
+  const postgres = exists
+    ? await withClient(databaseUrl(endpoints.postgresUrl, name), (c) =>
+        c.query('SELECT count(*)::int AS n FROM products').then(
+          (r) => Number(r.rows[0].n),
+          () => 0,
+        ),
+      )
+    : 0;
+  return { postgres, mongo: await countMongo(endpoints.mongoUri, name) };
+}
+
+/** One countDocuments (FerretDB scans: ~3 s at 100k), so callers ask rarely. */
+export async function countMongo(mongoUri: string, database: string): Promise<number> {
+  const client = new MongoClient(mongoUri);
+  try {
+    return await client.db(database).collection('products').countDocuments({});
+  } finally {
+    await client.close();
+  }
+}
+
+/** Drops the databases and cache keys of `name`; with `everything`, its topics and groups too. */
+export async function dropBenchData(endpoints: Endpoints, name: string, everything = false): Promise<void> {
+  await withClient(endpoints.postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  const mongo = new MongoClient(endpoints.mongoUri);
+  await mongo
+    .db(name)
+    .dropDatabase()
+    .finally(() => mongo.close());
+  const redis = new Redis(endpoints.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  if (!everything) return;
+  const admin = createKafka({ brokers: endpoints.kafkaBrokers, clientId: 'bench-drop' }, quiet).admin();
+  await admin.connect();
+  try {
+    const groups = [`${name}_writer`, `${name}_reader`];
+    await admin.deleteGroups(groups).catch(() => {});
+    const { commands, events } = productTopics(`${name}_`);
+    const ours = new Set(
+      [...Object.values(commands), ...Object.values(events)].flatMap((t) => [t, deadLetterTopic(t)]),
+    );
+    const topics = (await admin.listTopics()).filter((t) => ours.has(t));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function startScaleStack(
+  endpoints: Endpoints,
+  name: string,
+  options: ScaleStackOptions,
+): Promise<ScaleStack> {
+  const url = databaseUrl(endpoints.postgresUrl, name);
+  await withClient(endpoints.postgresUrl, async (c) => {
+    const found = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await c.query(`CREATE DATABASE "${name}"`);
+  });
+  // Applies only what is pending: a kept database is already at the latest schema.
+  await runner({
+    databaseUrl: url,
+    dir: migrationsDir,
+    direction: 'up',
+    migrationsTable: 'pgmigrations',
+    count: Number.POSITIVE_INFINITY,
+    log: () => {},
+  });
+
+  const topicPrefix = `${name}_`;
+  const redisKeyPrefix = `${name}:`;
+  const ports = {
+    readerGrpc: await freePort(),
+    gatewayHttp: await freePort(),
+    writerGrpc: await freePort(),
+  };
+  const common = {
+    LOG_LEVEL: options.logLevel,
+    HOST: '127.0.0.1',
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    // Only used when the topics are first created: a kept topic keeps its partitions.
+    KAFKA_TOPIC_PARTITIONS: String(options.partitions),
+  };
+  const env: Record<ServiceName, Record<string, string>> = {
+    'writer-service': {
+      ...common,
+      POSTGRES_URL: url,
+      KAFKA_GROUP_ID: `${name}_writer`,
+      GRPC_PORT: String(ports.writerGrpc),
+    },
+    'reader-service': {
+      ...common,
+      MONGO_URI: endpoints.mongoUri,
+      MONGO_DATABASE: name,
+      REDIS_URL: endpoints.redisUrl,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
+      KAFKA_GROUP_ID: `${name}_reader`,
+      GRPC_PORT: String(ports.readerGrpc),
+    },
+    'api-gateway': {
+      ...common,
+      HTTP_PORT: String(ports.gatewayHttp),
+      READER_SERVICE_ADDR: `127.0.0.1:${ports.readerGrpc}`,
+    },
+  };
+
+  const services = {} as Record<ServiceName, ServiceProcess>;
+  const metricsUrls = {} as Record<ServiceName, string>;
+  const stopAll = async () => {
+    // Reverse order: no new commands, then no new events, then the projection.
+    for (const service of ['api-gateway', 'writer-service', 'reader-service'] as const)
+      await services[service]?.stop();
+  };
+  try {
+    // Data-flow order: the writer creates the topics, the reader projects, the gateway serves.
+    for (const service of ['writer-service', 'reader-service', 'api-gateway'] as const) {
+      const [probes, metrics] = [await freePort(), await freePort()];
+      metricsUrls[service] = `http://127.0.0.1:${metrics}/metrics`;
+      services[service] = await startServiceProcess(
+        `${repoRoot}${service}`,
+        { ...env[service], PROBES_PORT: String(probes), METRICS_PORT: String(metrics) },
+        `http://127.0.0.1:${probes}/ready`,
+      );
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  return {
+    name,
+    apiUrl: `http://127.0.0.1:${ports.gatewayHttp}/api/v1`,
+    metricsUrls,
+    services,
+    pool,
+    redisKeyPrefix,
+    topicPrefix,
+    stop: async () => {
+      await stopAll();
+      await pool.end();
+    },
+  };
+}
+
+export async function countPostgres(pool: pg.Pool): Promise<number> {
+  const result = await pool.query('SELECT count(*)::int AS n FROM products');
+  return Number(result.rows[0].n);
+}
