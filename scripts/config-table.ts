@@ -46,7 +46,12 @@ const meanings: Record<string, string> = {
   POSTGRES_URL: 'PostgreSQL connection URL',
   POSTGRES_POOL_SIZE: 'connections (at least 2: the outbox relay holds one for LISTEN)',
   OUTBOX_POLL_INTERVAL_MS: 'outbox polling fallback when a NOTIFY is missed',
-  OUTBOX_BATCH_SIZE: 'outbox rows published per batch',
+  OUTBOX_BATCH_SIZE: 'outbox rows published per produce request',
+  COMMAND_PARK_WINDOW_MS:
+    'how long an update or delete of an unknown product waits, parked, for its create before it is dead-lettered',
+  KAFKA_PRODUCER_LINGER_MS: 'how long a command may wait for others to share its produce request',
+  KAFKA_PRODUCER_MAX_BATCH: 'most commands in one produce request',
+  KAFKA_PRODUCER_MAX_QUEUED: 'most commands waiting for Kafka; beyond it 503 with `Retry-After`',
   MONGO_URI: 'MongoDB connection URI',
   MONGO_DATABASE: 'read-model database',
   MONGO_COLLECTION: 'read-model collection',

@@ -21,7 +21,16 @@ export const configSchema = z.object({
       // The fallback when a NOTIFY is lost (e.g. the LISTEN connection was re-established):
       // it bounds the extra latency, it is not the normal path.
       pollIntervalMs: z.coerce.number().int().min(10).max(60_000).default(500),
-      batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
+      // Measured (20k pending rows, local broker): 100 per batch ~18k rows/s, 500 ~32k rows/s;
+      // bigger batches catch up faster after a Kafka outage.
+      batchSize: z.coerce.number().int().min(1).max(10_000).default(500),
+    })
+    .prefault({}),
+  commands: z
+    .object({
+      // How long an update or delete of an unknown product waits (parked) for its create, which
+      // travels on another topic and may arrive later; then it is dead-lettered as not found.
+      parkWindowMs: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
     })
     .prefault({}),
 });
@@ -36,6 +45,7 @@ export const envMapping = {
   POSTGRES_POOL_SIZE: 'postgres.poolSize',
   OUTBOX_POLL_INTERVAL_MS: 'outbox.pollIntervalMs',
   OUTBOX_BATCH_SIZE: 'outbox.batchSize',
+  COMMAND_PARK_WINDOW_MS: 'commands.parkWindowMs',
 } as const;
 
 export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url);

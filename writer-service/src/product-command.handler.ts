@@ -1,95 +1,105 @@
 import type { ProductTopics } from '@cqrs-products/contracts';
+import type { AppError } from '@cqrs-products/errors';
 import type { DbMetrics } from '@cqrs-products/metrics';
-import { activeTraceHeaders } from '@cqrs-products/tracing';
 import type pg from 'pg';
-import { assertNever, decide, type ProductCommand, type ProductEvent } from './domain/product.js';
+import {
+  type CommandEnvelope,
+  canonicalEnvelope,
+  type PlannedOutcome,
+  planBatch,
+  productsToUnpark,
+} from './command-batch.js';
+import type { ProductEvent } from './domain/product.js';
 import { writerErrors } from './errors.js';
 import { toOutboxRow } from './kafka/product-events.js';
-import { inTransaction, type Queryable } from './postgres/db.js';
-import { insertOutboxRow } from './postgres/outbox.repository.js';
+import { inTransaction } from './postgres/db.js';
+import { insertOutboxRows } from './postgres/outbox.repository.js';
+import { parkCommands, takeParkedCommands } from './postgres/parked-command.repository.js';
+import { forgetCommands, recordCommands } from './postgres/processed-command.repository.js';
 import {
-  deleteProduct,
-  findProductForUpdate,
-  insertProduct,
-  updateProduct,
+  deleteProducts,
+  findProductsForUpdate,
+  lockProducts,
+  saveProducts,
 } from './postgres/product.repository.js';
 
-export interface CommandEnvelope {
-  /** Unique per command; a second delivery with the same id changes nothing. */
-  readonly commandId: string;
-  /** Where the command came from (its topic, or the gRPC method), recorded with the id. */
-  readonly source: string;
-  /** Trace context to carry over to the event. */
-  readonly traceHeaders: Readonly<Record<string, string>>;
-  readonly command: ProductCommand;
-}
+export type { CommandEnvelope, KafkaOrigin } from './command-batch.js';
 
-export type CommandResult =
+export type CommandOutcome =
   | { readonly kind: 'applied'; readonly event: ProductEvent }
-  | { readonly kind: 'duplicate' };
+  | { readonly kind: 'duplicate' }
+  /** An update or delete from Kafka whose product does not exist (yet): it waits for its create. */
+  | { readonly kind: 'parked' }
+  /** A domain rejection (coded AppError); the command changed nothing and is not recorded. */
+  | { readonly kind: 'rejected'; readonly error: AppError };
 
+/** One outcome per envelope, in the same order. */
+export type HandleCommands = (envelopes: readonly CommandEnvelope[]) => Promise<CommandOutcome[]>;
+
+export type CommandResult = Exclude<CommandOutcome, { kind: 'rejected' }>;
+/** One command; a domain rejection is thrown as its coded AppError. */
 export type HandleCommand = (envelope: CommandEnvelope) => Promise<CommandResult>;
 
 export interface CommandHandlerDeps {
   readonly pool: pg.Pool;
   readonly eventTopics: ProductTopics['events'];
   readonly now?: () => Date;
-  /** Records how long each command's transaction takes (the writer's database latency). */
+  /** Records how long each batch's transaction takes (the writer's database latency). */
   readonly db?: DbMetrics;
 }
 
 /**
- * One command, one transaction: record the command id, lock and read the product, decide, apply
- * the change, and queue the event in the outbox. Either all of it commits or none of it, so a
- * change is in PostgreSQL exactly when its event is in the outbox. Domain rejections are thrown
- * as coded AppErrors (each transport decides what they mean: DLQ or a gRPC status).
+ * A batch of commands, one transaction, a fixed number of statements whatever its size: lock the
+ * products, record the command ids, read the products, take the parked commands a create
+ * releases, decide everything in order (pure), then write the products, the outbox rows and the
+ * commands still waiting. Either all of it commits or none of it, so a change is in PostgreSQL
+ * exactly when its event is in the outbox. A failure of any statement fails the whole batch.
  */
-export function createCommandHandler(deps: CommandHandlerDeps): HandleCommand {
+export function createBatchHandler(deps: CommandHandlerDeps): HandleCommands {
   const now = deps.now ?? (() => new Date());
-  const handle: HandleCommand = (envelope) =>
-    inTransaction(deps.pool, async (tx) => {
-      // Inserting the id first (rather than checking, then inserting at the end) also covers two
-      // deliveries of one command running at once: the second waits on the key, then sees it.
-      if (!(await recordCommand(tx, envelope))) return { kind: 'duplicate' };
+  const handle: HandleCommands = (received) => {
+    if (received.length === 0) return Promise.resolve([]);
+    const envelopes = received.map(canonicalEnvelope);
+    return inTransaction(deps.pool, async (tx) => {
+      const productIds = [...new Set(envelopes.map((e) => e.command.productId))];
+      // Locks first: everything below decides on state no other batch can change meanwhile.
+      await lockProducts(tx, productIds);
+      const fresh = await recordCommands(tx, envelopes);
+      const current = await findProductsForUpdate(tx, productIds);
+      const parked = await takeParkedCommands(tx, productsToUnpark({ envelopes, fresh, current }));
 
-      const { command } = envelope;
-      const current = await findProductForUpdate(tx, command.productId);
-      const decision = decide(command, current, now());
-      if (!decision.ok) throw writerErrors[decision.rejection.code](decision.rejection.productId);
+      const plan = planBatch({ envelopes, fresh, current, parked, now: now() });
 
-      await applyEvent(tx, decision.event);
-      // The active span (this command's processing) becomes the event's parent, so the relay and
-      // the reader continue the same trace; without tracing, the received context passes through.
-      const trace = { ...envelope.traceHeaders, ...activeTraceHeaders() };
-      await insertOutboxRow(tx, toOutboxRow(decision.event, deps.eventTopics, trace));
-      return { kind: 'applied', event: decision.event };
+      await saveProducts(tx, plan.save);
+      await deleteProducts(tx, plan.remove);
+      await insertOutboxRows(
+        tx,
+        plan.events.map(({ event, traceHeaders }) => toOutboxRow(event, deps.eventTopics, traceHeaders)),
+      );
+      await parkCommands(tx, plan.park);
+      await forgetCommands(tx, plan.forget);
+      return plan.outcomes.map(toOutcome);
     });
+  };
   const { db } = deps;
   return db
-    ? (envelope) => db.time('postgresql', `${envelope.command.kind} transaction`, () => handle(envelope))
+    ? (envelopes) => db.time('postgresql', 'command batch transaction', () => handle(envelopes))
     : handle;
 }
 
-async function recordCommand(tx: Queryable, envelope: CommandEnvelope): Promise<boolean> {
-  const result = await tx.query(
-    'INSERT INTO processed_commands (command_id, topic) VALUES ($1, $2) ON CONFLICT (command_id) DO NOTHING',
-    [envelope.commandId, envelope.source],
-  );
-  return result.rowCount === 1;
+/** The gRPC path (and tests): the same transaction with a batch of one. */
+export function createCommandHandler(deps: CommandHandlerDeps): HandleCommand {
+  const handleBatch = createBatchHandler(deps);
+  return async (envelope) => {
+    const [outcome] = await handleBatch([envelope]);
+    if (!outcome) throw new Error('no outcome for the command');
+    if (outcome.kind === 'rejected') throw outcome.error;
+    return outcome;
+  };
 }
 
-async function applyEvent(tx: Queryable, event: ProductEvent): Promise<void> {
-  switch (event.kind) {
-    case 'created':
-      // There was no row to lock when deciding; a concurrent create of the same id shows up here.
-      if (!(await insertProduct(tx, event.product)))
-        throw writerErrors.PRODUCT_ALREADY_EXISTS(event.product.productId);
-      return;
-    case 'updated':
-      return updateProduct(tx, event.product);
-    case 'deleted':
-      return deleteProduct(tx, event.productId);
-    default:
-      return assertNever(event);
-  }
+function toOutcome(planned: PlannedOutcome): CommandOutcome {
+  if (planned.kind !== 'rejected') return planned;
+  const { code, productId } = planned.rejection;
+  return { kind: 'rejected', error: writerErrors[code](productId) };
 }

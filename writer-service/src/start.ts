@@ -1,6 +1,12 @@
 import { deadLetterTopic, loadWriterProto, productTopics } from '@cqrs-products/contracts';
 import { startGrpcServer } from '@cqrs-products/grpc';
-import { createKafka, createProducer, ensureTopics, pingKafka } from '@cqrs-products/kafka';
+import {
+  consumerReadiness,
+  createKafka,
+  createProducer,
+  ensureTopics,
+  pingKafka,
+} from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
 import {
   createRegistry,
@@ -14,11 +20,13 @@ import pg from 'pg';
 import type { Config } from './config.js';
 import { registerWriterService, writerServiceName } from './grpc/writer.server.js';
 import { startProductCommandsConsumer } from './kafka/product-commands.consumer.js';
-import { outboxMetrics } from './metrics.js';
+import { outboxMetrics, parkingMetrics } from './metrics.js';
 import { startRelay } from './outbox/relay.js';
+import { startParkingSweeper } from './parking/sweeper.js';
 import { countPending } from './postgres/outbox.repository.js';
+import { countParkedCommands } from './postgres/parked-command.repository.js';
 import { findProduct } from './postgres/product.repository.js';
-import { createCommandHandler } from './product-command.handler.js';
+import { createBatchHandler, createCommandHandler } from './product-command.handler.js';
 
 export interface WriterService {
   readonly log: Logger;
@@ -36,6 +44,13 @@ export function writerTopics(prefix: string): string[] {
     ...Object.values(events),
   ];
 }
+
+/**
+ * Partitions whose batches run at once. Each batch holds a connection for its transaction; the
+ * relay holds two (LISTEN, its batch), and one is left for gRPC calls and the parking sweeper.
+ * More than four brings nothing on a small database server: the batches are already large.
+ */
+export const consumerConcurrency = (poolSize: number): number => Math.max(1, Math.min(4, poolSize - 3));
 
 /**
  * Connects to PostgreSQL and Kafka, then starts the outbox relay, the gRPC server, the command
@@ -75,7 +90,8 @@ export async function start(config: Config): Promise<WriterService> {
     });
     started.push(() => relay.stop());
 
-    const handleCommand = createCommandHandler({ pool, eventTopics: topics.events, db: dbMetrics(registry) });
+    const handlerDeps = { pool, eventTopics: topics.events, db: dbMetrics(registry) };
+    const handleCommand = createCommandHandler(handlerDeps);
     const { proto, definition } = loadWriterProto();
     const grpc = await startGrpcServer({
       host: config.host,
@@ -92,11 +108,21 @@ export async function start(config: Config): Promise<WriterService> {
     });
     started.push(() => grpc.stop());
 
+    const sweeper = startParkingSweeper({
+      pool,
+      producer,
+      log: log.child({ component: 'parking-sweeper' }),
+      windowMs: config.commands.parkWindowMs,
+      metrics: parkingMetrics(registry, () => countParkedCommands(pool)),
+    });
+    started.push(() => sweeper.stop());
+
     const consumer = await startProductCommandsConsumer({
       kafka,
       groupId: config.kafka.groupId,
       topics: topics.commands,
-      handleCommand,
+      handleCommands: createBatchHandler(handlerDeps),
+      concurrency: consumerConcurrency(config.postgres.poolSize),
       deadLetterProducer: producer,
       databaseHealthy: () => pool.query('SELECT 1').then(() => true),
       log: log.child({ component: 'commands-consumer' }),
@@ -107,7 +133,12 @@ export async function start(config: Config): Promise<WriterService> {
     const probes = await startProbeServer({
       host: config.host,
       port: config.probes.port,
-      checks: { postgres: () => pool.query('SELECT 1'), kafka: () => pingKafka(kafka) },
+      checks: {
+        postgres: () => pool.query('SELECT 1'),
+        kafka: () => pingKafka(kafka),
+        // A consumer that stopped consuming makes the writer unready even while both answer.
+        commands: consumerReadiness(consumer),
+      },
     });
     started.push(() => probes.close());
     const metricsServer = await startMetricsServer({
@@ -126,11 +157,12 @@ export async function start(config: Config): Promise<WriterService> {
       probesPort: probes.port,
       stop: async () => {
         probes.markShuttingDown();
-        // Intake first: the consumer finishes its in-flight command and commits its offset, gRPC
+        // Intake first: the consumer finishes its in-flight batch and commits its offset, gRPC
         // lets running calls finish. Then the relay finishes its batch; rows it leaves behind
         // stay in the outbox for the next start. Then the clients they all used.
         await consumer.stop();
         await grpc.stop();
+        await sweeper.stop();
         await relay.stop();
         await producer.disconnect();
         await pool.end();

@@ -40,7 +40,16 @@ describe('writer-service config', () => {
   it('defaults to no prefix and fills in outbox settings a config file leaves out', () => {
     expect(load({}).kafka.topicPrefix).toBe('');
     const withoutOutbox = configSchema.parse({ ...load({}), outbox: undefined });
-    expect(withoutOutbox.outbox).toEqual({ pollIntervalMs: 500, batchSize: 100 });
+    expect(withoutOutbox.outbox).toEqual({ pollIntervalMs: 500, batchSize: 500 });
+  });
+
+  it('reads the parking window from the environment and defaults it to 30 s', () => {
+    expect(load({}).commands.parkWindowMs).toBe(30_000);
+    expect(configSchema.parse({ ...load({}), commands: undefined }).commands.parkWindowMs).toBe(30_000);
+    expect(load({ COMMAND_PARK_WINDOW_MS: '5000' }).commands.parkWindowMs).toBe(5_000);
+    expect(() => load({ COMMAND_PARK_WINDOW_MS: '10' })).toThrow(
+      /^invalid config: commands\.parkWindowMs \(env COMMAND_PARK_WINDOW_MS\)/,
+    );
   });
 
   it('names an outbox batch size that is not positive', () => {

@@ -144,6 +144,11 @@ describe('writer gRPC API', () => {
     });
     const rows = await writer.db.pool.query('SELECT 1 FROM outbox WHERE aggregate_id = $1', [unknown]);
     expect(rows.rowCount).toBe(0);
+    // The caller has its answer: nothing is parked for a create that may follow.
+    const parked = await writer.db.pool.query('SELECT 1 FROM parked_commands WHERE product_id = $1', [
+      unknown,
+    ]);
+    expect(parked.rowCount).toBe(0);
   });
 
   it('answers ALREADY_EXISTS when the id is taken, and keeps the first product', async () => {
@@ -176,6 +181,6 @@ describe('writer gRPC API', () => {
 
     const health = await fetch(`http://127.0.0.1:${writer.service.probesPort}/ready`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: { postgres: 'ok', kafka: 'ok' } });
+    expect(await health.json()).toEqual({ status: { postgres: 'ok', kafka: 'ok', commands: 'ok' } });
   });
 });

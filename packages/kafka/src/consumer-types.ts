@@ -9,6 +9,11 @@ export interface ReceivedMessage {
   readonly topic: string;
   readonly partition: number;
   readonly message: KafkaMessage;
+  /**
+   * W3C trace headers of this message's `process` span (set by the runner; empty with tracing
+   * off): store them with work that continues later so it stays in the message's trace.
+   */
+  readonly traceHeaders?: Readonly<Record<string, string>>;
 }
 
 export type MessageOutcome = 'success' | 'retried' | 'dead-lettered';

@@ -1,4 +1,5 @@
 import type { EachBatchPayload } from 'kafkajs';
+import { withMessageSpans } from './consumer-spans.js';
 import {
   type BatchContext,
   type ConsumerRunner,
@@ -26,7 +27,11 @@ import { superviseConsumer } from './supervise.js';
  *   are healthy; `permanent` at once) and its neighbours cost one retry, not a stall.
  */
 export function startConsumer(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
-  return superviseConsumer(() => startConsumerOnce(options), options.log);
+  const { metrics } = options;
+  return superviseConsumer(() => startConsumerOnce(options), options.log, {
+    onRestart: () => metrics?.restarts.inc(),
+    onCheck: (health) => metrics?.member.set(health.member ? 1 : 0),
+  });
 }
 
 async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<ConsumerRunner> {
@@ -72,7 +77,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
       void context.heartbeat().catch(() => {});
     }, heartbeatInterval);
     try {
-      const verdicts = await handleBatch(messages, context);
+      const verdicts = await withMessageSpans(messages, (traced) => handleBatch(traced, context));
       if (verdicts && verdicts.length !== messages.length)
         throw new Error(`batch handler answered ${verdicts.length} verdicts for ${messages.length} messages`);
       return verdicts;

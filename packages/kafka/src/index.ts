@@ -15,7 +15,9 @@ export {
 } from './consumer-types.js';
 export { type DeadLetter, deadLetterHeaders, sendToDeadLetter } from './dead-letter.js';
 export { classifyFailure, type FailureKind, PoisonMessageError } from './failure.js';
+export { fetchGroupLag, type PartitionLag } from './lag.js';
+export type { ConsumerHealth } from './liveness.js';
 export { createProducer, type OutgoingMessage, sendMessage } from './producer.js';
 export { type StoredMessage, sendStoredMessages } from './stored-context.js';
-export { superviseConsumer } from './supervise.js';
+export { consumerReadiness, superviseConsumer } from './supervise.js';
 export { ensureTopics, pingKafka, type TopicSettings } from './topics.js';

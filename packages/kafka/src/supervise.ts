@@ -1,6 +1,7 @@
 import { type BackoffPolicy, backoffDelay } from './backoff.js';
 import type { KafkaLog } from './client.js';
 import type { ConsumerRunner } from './consumer-types.js';
+import type { ConsumerHealth } from './liveness.js';
 
 const defaultRestartDelay: BackoffPolicy = { initialMs: 1_000, maxMs: 15_000 };
 
@@ -10,6 +11,8 @@ export interface SuperviseOptions {
   readonly checkIntervalMs?: number;
   /** Called with each replacement's reason (metrics). */
   readonly onRestart?: (reason: string) => void;
+  /** Called with the current runner's health at every check (metrics). */
+  readonly onCheck?: (health: ConsumerHealth) => void;
 }
 
 /**
@@ -73,8 +76,9 @@ export async function superviseConsumer(
 
   let current = watch(await startRunner());
   const healthCheck = setInterval(() => {
-    const { stalled } = current.health();
-    if (stalled) restart(current, stalled);
+    const health = current.health();
+    options.onCheck?.(health);
+    if (health.stalled) restart(current, health.stalled);
   }, options.checkIntervalMs ?? 1_000);
   healthCheck.unref();
 
@@ -94,5 +98,13 @@ export async function superviseConsumer(
       await restarting;
       await current.stop();
     },
+  };
+}
+
+/** A readiness check (packages/probes) that fails while the consumer does not consume. */
+export function consumerReadiness(runner: Pick<ConsumerRunner, 'health'>): () => Promise<void> {
+  return async () => {
+    const { stalled } = runner.health();
+    if (stalled) throw new Error(`consumer stalled: ${stalled}`);
   };
 }

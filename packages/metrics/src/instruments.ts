@@ -46,6 +46,16 @@ export function kafkaMetrics(registry: Registry) {
       labelNames: ['topic', 'outcome'] as const,
       registers: [registry],
     }),
+    restarts: new Counter({
+      name: 'kafka_consumer_restarts_total',
+      help: 'Consumers replaced by the supervisor because they crashed for good or stalled.',
+      registers: [registry],
+    }),
+    member: new Gauge({
+      name: 'kafka_consumer_group_member',
+      help: '1 while the consumer is a member of its group with an assignment, else 0.',
+      registers: [registry],
+    }),
     lag: new Gauge({
       name: 'kafka_consumer_lag_messages',
       help: "Messages in the partition not yet committed by this consumer group (log end minus the group's committed offset; every member reports the whole group).",

@@ -1,5 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase, testEndpoints } from '../src/index.js';
+import { createTestDatabase, migrationsDir, type TestDatabase, testEndpoints } from '../src/index.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -53,13 +54,14 @@ describe('PostgreSQL after migrations', () => {
   });
 
   it('migrates down to an empty schema and back up again', async () => {
+    const migrations = readdirSync(migrationsDir).filter((name) => name.endsWith('.sql'));
     const down = await db.migrate('down');
-    expect(down).toHaveLength(3);
+    expect(down).toHaveLength(migrations.length);
     const { rows } = await db.pool.query(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'pgmigrations'",
     );
     expect(rows).toEqual([]);
 
-    expect(await db.migrate('up')).toHaveLength(3);
+    expect(await db.migrate('up')).toHaveLength(migrations.length);
   });
 });

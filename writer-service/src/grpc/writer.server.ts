@@ -3,6 +3,7 @@ import { productFields, toWireProduct, type WriterProto } from '@cqrs-products/c
 import { errors } from '@cqrs-products/errors';
 import { unary } from '@cqrs-products/grpc';
 import type { Logger } from '@cqrs-products/logger';
+import { activeTraceHeaders } from '@cqrs-products/tracing';
 import type { Metadata, Server } from '@grpc/grpc-js';
 import { z } from 'zod';
 import type { Product } from '../domain/product.js';
@@ -38,7 +39,9 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
       handleCommand({
         commandId: randomUUID(),
         source: `grpc:${method}`,
-        traceHeaders: traceOf(metadata),
+        // The active span (this call's) becomes the event's parent, so the relay and the reader
+        // continue the same trace; without tracing, the caller's context passes through.
+        traceHeaders: { ...traceOf(metadata), ...activeTraceHeaders() },
         command,
       }),
     );
@@ -92,7 +95,10 @@ async function unavailableDuringOutage<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** Create and update always produce a product: a fresh command id is never a duplicate. */
+/**
+ * Create and update always produce a product: a fresh command id is never a duplicate, and a gRPC
+ * command (no Kafka origin) is refused, never parked, when its product is unknown.
+ */
 function productOf(result: CommandResult): Product {
   if (result.kind !== 'applied' || result.event.kind === 'deleted')
     throw new Error(`unexpected command result: ${result.kind}`);

@@ -8,7 +8,7 @@ import {
 import { type IHeaders, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
 import { z } from 'zod';
 import type { ProductCommand } from '../domain/product.js';
-import type { CommandEnvelope } from '../product-command.handler.js';
+import type { CommandEnvelope, KafkaOrigin } from '../product-command.handler.js';
 import { traceHeaderNames } from './product-events.js';
 
 const messageNames = { create: 'ProductCreate', update: 'ProductUpdate', delete: 'ProductDelete' } as const;
@@ -63,12 +63,34 @@ export function toCommandEnvelope(
       poisonCodes.keyMismatch,
     );
 
+  // The consumer's process span for this message becomes the event's parent, so the relay and the
+  // reader continue the same trace; with tracing off, the received context passes through.
   const traceHeaders: Record<string, string> = {};
   for (const name of traceHeaderNames) {
-    const traceValue = header(headers, name);
+    const traceValue = received.traceHeaders?.[name] ?? header(headers, name);
     if (traceValue !== undefined) traceHeaders[name] = traceValue;
   }
   return { commandId: commandId.data, source: received.topic, traceHeaders, command };
+}
+
+/**
+ * The message as received, kept with a command that is parked, so that its dead letter (if its
+ * create never comes) carries the original value, headers and position.
+ */
+export function originOf(received: ReceivedMessage): KafkaOrigin {
+  const { message } = received;
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.map((v) => v.toString()) : value.toString();
+  }
+  return {
+    topic: received.topic,
+    partition: received.partition,
+    offset: message.offset,
+    value: message.value,
+    headers,
+  };
 }
 
 function decodeCommand(kind: CommandKind, value: Buffer | null): ProductCommand {

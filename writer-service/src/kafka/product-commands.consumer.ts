@@ -1,51 +1,72 @@
 import type { ProductTopics } from '@cqrs-products/contracts';
-import { isAppError } from '@cqrs-products/errors';
 import {
   type ConsumerRunner,
   classifyFailure,
   type FailureKind,
+  type HandleBatch,
   type Kafka,
   type KafkaLog,
+  type MessageVerdict,
   PoisonMessageError,
   type Producer,
-  type ReceivedMessage,
   type RetryPolicy,
   startConsumer,
 } from '@cqrs-products/kafka';
 import type { KafkaMetrics } from '@cqrs-products/metrics';
 import { isConnectionError } from '../postgres/db.js';
-import type { HandleCommand } from '../product-command.handler.js';
-import { toCommandEnvelope } from './command-message.js';
+import type { CommandEnvelope, CommandOutcome, HandleCommands } from '../product-command.handler.js';
+import { originOf, toCommandEnvelope } from './command-message.js';
 
 export interface ProductCommandsConsumerOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   readonly topics: ProductTopics['commands'];
-  readonly handleCommand: HandleCommand;
+  readonly handleCommands: HandleCommands;
   readonly deadLetterProducer: Producer;
   /** A cheap query that fails while PostgreSQL is down. */
   readonly databaseHealthy: () => Promise<boolean>;
   readonly log: KafkaLog;
+  /** Partitions handled at once; each batch holds one PostgreSQL connection while it runs. */
+  readonly concurrency: number;
   readonly retry?: RetryPolicy;
   readonly metrics?: KafkaMetrics;
 }
 
-/** decode -> validate -> handle (one transaction) -> commit; poison goes to `<topic>.dlq`. */
-export function handleCommandMessage(topics: ProductTopics['commands'], handleCommand: HandleCommand) {
-  return async (received: ReceivedMessage): Promise<void> => {
-    const envelope = toCommandEnvelope(received, topics);
-    try {
-      await handleCommand(envelope);
-    } catch (error) {
-      // Commands of one product travel on three topics, so Kafka does not order a create before
-      // the update that follows it: an update can arrive while its create is still on its way.
-      // "Not found" is therefore retried a bounded number of times (the runner's policy) before
-      // the command is dead-lettered; other rejections (id taken) repeat on every delivery.
-      if (isAppError(error) && error.code === 'PRODUCT_NOT_FOUND') throw error;
-      if (isAppError(error)) throw new PoisonMessageError(error.message, error.code, { cause: error });
-      throw error;
-    }
+/**
+ * decode -> validate -> one transaction for the batch's valid commands -> one verdict each.
+ * Poison (undecodable, invalid) is dead-lettered without touching the database; an update or
+ * delete of an unknown product is parked by the handler (done: its partition keeps flowing).
+ */
+export function handleCommandBatch(topics: ProductTopics['commands'], handleCommands: HandleCommands) {
+  const handle: HandleBatch = async (messages) => {
+    const verdicts: MessageVerdict[] = messages.map(() => ({ kind: 'done' }));
+    const valid: { readonly index: number; readonly envelope: CommandEnvelope }[] = [];
+    messages.forEach((received, index) => {
+      try {
+        valid.push({
+          index,
+          envelope: { ...toCommandEnvelope(received, topics), origin: originOf(received) },
+        });
+      } catch (error) {
+        if (!(error instanceof PoisonMessageError)) throw error;
+        verdicts[index] = { kind: 'dead-letter', error };
+      }
+    });
+    const outcomes = await handleCommands(valid.map((v) => v.envelope));
+    valid.forEach(({ index }, i) => {
+      verdicts[index] = toVerdict(outcomes[i]);
+    });
+    return verdicts;
   };
+  return handle;
+}
+
+function toVerdict(outcome: CommandOutcome | undefined): MessageVerdict {
+  if (!outcome) throw new Error('the command handler returned fewer outcomes than commands');
+  if (outcome.kind !== 'rejected') return { kind: 'done' };
+  // A rejection (the id is taken) repeats on every delivery: dead-letter it with its code.
+  const { error } = outcome;
+  return { kind: 'dead-letter', error: new PoisonMessageError(error.message, error.code, { cause: error }) };
 }
 
 /** Database outages are waited out (partition paused), never dead-lettered. */
@@ -60,7 +81,7 @@ export function startProductCommandsConsumer(
     kafka: options.kafka,
     groupId: options.groupId,
     topics: Object.values(options.topics),
-    handle: handleCommandMessage(options.topics, options.handleCommand),
+    handleBatch: handleCommandBatch(options.topics, options.handleCommands),
     deadLetterProducer: options.deadLetterProducer,
     log: options.log,
     classify: classifyCommandFailure,
@@ -68,18 +89,18 @@ export function startProductCommandsConsumer(
     retry: options.retry ?? commandRetryPolicy,
     ...(options.metrics && { metrics: options.metrics }),
     // Several partitions at once: a slow transaction on one does not hold up the others.
-    // Bounded by the pool: each handler holds one connection.
-    partitionsConsumedConcurrently: 4,
+    partitionsConsumedConcurrently: options.concurrency,
   });
 }
 
 /**
- * Enough paused rounds (about 4 to 8 s in all) for a create to overtake the update that was sent
- * after it on another topic; then the update is dead-lettered as "not found".
+ * For a batch that failed other than by an outage, retried one message at a time: a few attempts
+ * in place, then paused rounds, then the DLQ. Not-found no longer needs rounds (it is parked), so
+ * only a failure that repeats (a bug, a constraint) uses them.
  */
 export const commandRetryPolicy: RetryPolicy = {
   attempts: 3,
   backoff: { initialMs: 50, maxMs: 500 },
   pause: { initialMs: 500, maxMs: 30_000 },
-  pauseRounds: 4,
+  pauseRounds: 2,
 };

@@ -28,15 +28,31 @@ interface Row {
 }
 
 /**
- * Inserts the event and queues a notification; PostgreSQL delivers NOTIFY only when (and if) the
- * transaction commits, so the relay is never woken for a row it cannot see yet.
+ * Inserts the events in the given order (ids follow it) and queues one notification, in one
+ * statement. PostgreSQL delivers NOTIFY only when (and if) the transaction commits, so the relay
+ * is never woken for a row it cannot see yet.
  */
-export async function insertOutboxRow(db: Queryable, row: NewOutboxRow): Promise<void> {
+export async function insertOutboxRows(db: Queryable, rows: readonly NewOutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO outbox (aggregate_id, topic, message_type, payload, headers) VALUES ($1, $2, $3, $4, $5)`,
-    [row.aggregateId, row.topic, row.messageType, row.payload, JSON.stringify(row.headers)],
+    `WITH inserted AS (
+       INSERT INTO outbox (aggregate_id, topic, message_type, payload, headers)
+       SELECT aggregate_id, topic, message_type, payload, headers
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bytea[], $5::jsonb[])
+         WITH ORDINALITY AS r(aggregate_id, topic, message_type, payload, headers, n)
+       ORDER BY n
+       RETURNING 1
+     )
+     SELECT pg_notify($6, '')`,
+    [
+      rows.map((row) => row.aggregateId),
+      rows.map((row) => row.topic),
+      rows.map((row) => row.messageType),
+      rows.map((row) => row.payload),
+      rows.map((row) => JSON.stringify(row.headers)),
+      outboxChannel,
+    ],
   );
-  await db.query('SELECT pg_notify($1, $2)', [outboxChannel, '']);
 }
 
 /**

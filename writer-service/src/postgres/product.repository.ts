@@ -32,46 +32,61 @@ export async function findProduct(db: Queryable, productId: string): Promise<Pro
 }
 
 /**
- * Reads the product and locks its row until the transaction ends, so concurrent changes of one
- * product are serialised: each one decides on the state the previous one committed, and their
- * outbox rows get ids in commit order.
+ * Serialises everything that decides on these products, until the transaction ends, whether or not
+ * they exist yet. Row locks (FOR UPDATE) cannot do that for an id without a row: a create and an
+ * update of a new product could both decide on "absent", and the update would be parked while the
+ * create, not seeing it yet, never takes it. One transaction-scoped advisory lock per id, taken in
+ * the order of its key, so two batches sharing ids wait for each other instead of deadlocking.
+ * The 64-bit key is a hash of the id; a collision only makes two products wait for each other.
  */
-export async function findProductForUpdate(db: Queryable, productId: string): Promise<Product | undefined> {
-  const { rows } = await db.query<ProductRow>(
-    `SELECT ${columns} FROM products WHERE product_id = $1 FOR UPDATE`,
-    [productId],
+export async function lockProducts(db: Queryable, productIds: readonly string[]): Promise<void> {
+  if (productIds.length === 0) return;
+  // PostgreSQL evaluates a volatile function of the select list after the sort, so the locks are
+  // taken in key order.
+  await db.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended(id::text, 0)) FROM unnest($1::uuid[]) AS id
+     ORDER BY hashtextextended(id::text, 0)`,
+    [productIds],
   );
-  return rows[0] && toProduct(rows[0]);
 }
 
 /**
- * Returns false when the id exists already. ON CONFLICT waits for a concurrent insert of the same
- * id to commit instead of failing the transaction with a unique violation.
+ * The products that exist among these ids, their rows locked until the transaction ends (the
+ * advisory locks already serialise this service; the row locks also hold off any other writer).
  */
-export async function insertProduct(db: Queryable, product: Product): Promise<boolean> {
-  const result = await db.query(
-    `INSERT INTO products (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (product_id) DO NOTHING`,
+export async function findProductsForUpdate(
+  db: Queryable,
+  productIds: readonly string[],
+): Promise<Map<string, Product>> {
+  const { rows } = await db.query<ProductRow>(
+    `SELECT ${columns} FROM products WHERE product_id = ANY($1::uuid[]) FOR UPDATE`,
+    [productIds],
+  );
+  return new Map(rows.map((row) => [row.product_id, toProduct(row)]));
+}
+
+/** Inserts new products and overwrites changed ones, in one statement. */
+export async function saveProducts(db: Queryable, products: readonly Product[]): Promise<void> {
+  if (products.length === 0) return;
+  await db.query(
+    `INSERT INTO products (${columns})
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::bigint[], $6::timestamptz[], $7::timestamptz[])
+     ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, description = excluded.description,
+       price = excluded.price, version = excluded.version, created_at = excluded.created_at,
+       updated_at = excluded.updated_at`,
     [
-      product.productId,
-      product.name,
-      product.description,
-      product.price,
-      product.version,
-      product.createdAt,
-      product.updatedAt,
+      products.map((p) => p.productId),
+      products.map((p) => p.name),
+      products.map((p) => p.description),
+      products.map((p) => p.price),
+      products.map((p) => p.version),
+      products.map((p) => p.createdAt),
+      products.map((p) => p.updatedAt),
     ],
   );
-  return result.rowCount === 1;
 }
 
-export async function updateProduct(db: Queryable, product: Product): Promise<void> {
-  await db.query(
-    `UPDATE products SET name = $2, description = $3, price = $4, version = $5, updated_at = $6
-     WHERE product_id = $1`,
-    [product.productId, product.name, product.description, product.price, product.version, product.updatedAt],
-  );
-}
-
-export async function deleteProduct(db: Queryable, productId: string): Promise<void> {
-  await db.query('DELETE FROM products WHERE product_id = $1', [productId]);
+export async function deleteProducts(db: Queryable, productIds: readonly string[]): Promise<void> {
+  if (productIds.length === 0) return;
+  await db.query('DELETE FROM products WHERE product_id = ANY($1::uuid[])', [productIds]);
 }

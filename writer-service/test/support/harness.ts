@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import {
   type CommandKind,
   decodeMessage,
+  encodeMessage,
   headerNames,
   type KafkaMessages,
   type ProductTopics,
@@ -22,7 +24,11 @@ import { start, type WriterService } from '../../src/start.js';
 export const silentLog = { error() {}, warn() {}, info() {}, debug() {} };
 
 /** Config for an in-process writer: ports 0, its own database, topic prefix and consumer group. */
-export function testConfig(overrides: { postgresUrl: string; topicPrefix: string }): Config {
+export function testConfig(overrides: {
+  postgresUrl: string;
+  topicPrefix: string;
+  parkWindowMs?: number;
+}): Config {
   return configSchema.parse({
     serviceName: 'writer-service-test',
     logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -38,6 +44,7 @@ export function testConfig(overrides: { postgresUrl: string; topicPrefix: string
     },
     postgres: { url: overrides.postgresUrl, poolSize: 5 },
     outbox: { pollIntervalMs: 200, batchSize: 50 },
+    ...(overrides.parkWindowMs !== undefined && { commands: { parkWindowMs: overrides.parkWindowMs } }),
   });
 }
 
@@ -51,6 +58,11 @@ export interface TestWriter {
   /** Sends commands like the gateway does. */
   readonly producer: Producer;
   send<K extends CommandKind>(kind: K, value: CommandValue<K>, options?: SendOptions): Promise<string>;
+  /**
+   * Sends raw messages in ONE produce request to one partition, so that an idle consumer fetches
+   * them as one batch. Each gets a new message id unless it has one; returns the ids.
+   */
+  sendBatch(kind: CommandKind, messages: readonly RawCommand[], partition?: number): Promise<string[]>;
   /** Stops the service, runs `whileDown`, then starts it again on the same database, topics and group. */
   restart(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
@@ -59,16 +71,33 @@ export interface TestWriter {
 type CommandValue<K extends CommandKind> = KafkaMessages[(typeof commandMessage)[K]][0];
 const commandMessage = { create: 'ProductCreate', update: 'ProductUpdate', delete: 'ProductDelete' } as const;
 
+/** A command message as bytes (see encodeCommand), for batches and poison. */
+export interface RawCommand {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly messageId?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export function encodeCommand<K extends CommandKind>(kind: K, value: CommandValue<K>): Buffer {
+  return encodeMessage(commandMessage[kind], value as never);
+}
+
 export interface SendOptions {
   readonly messageId?: string;
   readonly headers?: Record<string, string>;
 }
 
+export interface TestWriterOptions {
+  /** How long an update of an unknown product stays parked (default: the service's). */
+  readonly parkWindowMs?: number;
+}
+
 /** A fresh database and topic prefix, and the writer running on them in this process. */
-export async function startTestWriter(): Promise<TestWriter> {
+export async function startTestWriter(options: TestWriterOptions = {}): Promise<TestWriter> {
   const db = await createTestDatabase(testEndpoints().postgresUrl);
   const topicPrefix = `${uniqueName('ws')}_`;
-  const config = testConfig({ postgresUrl: db.url, topicPrefix });
+  const config = testConfig({ postgresUrl: db.url, topicPrefix, ...options });
   let service = await start(config);
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: 'writer-test' }, silentLog);
   const producer = createProducer(kafka);
@@ -91,6 +120,20 @@ export async function startTestWriter(): Promise<TestWriter> {
         value,
         ...options,
       } as Parameters<typeof sendMessage>[1]),
+    sendBatch: async (kind, messages, partition = 0) => {
+      const ids = messages.map((m) => m.messageId ?? randomUUID());
+      await producer.send({
+        topic: topics.commands[kind],
+        acks: -1,
+        messages: messages.map((m, i) => ({
+          key: m.key,
+          value: m.value,
+          partition,
+          headers: { ...m.headers, [headerNames.messageId]: ids[i] as string },
+        })),
+      });
+      return ids;
+    },
     restart: async (whileDown) => {
       await service.stop();
       await whileDown?.();
