@@ -19,10 +19,11 @@ import { startProbeServer } from '@cqrs-products/probes';
 import pg from 'pg';
 import type { Config } from './config.js';
 import { registerWriterService, writerServiceName } from './grpc/writer.server.js';
+import { watchCreatesCaughtUp } from './kafka/creates-caught-up.js';
 import { startProductCommandsConsumer } from './kafka/product-commands.consumer.js';
 import { outboxMetrics, parkingMetrics } from './metrics.js';
 import { startRelay } from './outbox/relay.js';
-import { startParkingSweeper } from './parking/sweeper.js';
+import { startParkingSweeper, sweepInterval } from './parking/sweeper.js';
 import { countPending } from './postgres/outbox.repository.js';
 import { countParkedCommands } from './postgres/parked-command.repository.js';
 import { findProduct } from './postgres/product.repository.js';
@@ -108,12 +109,21 @@ export async function start(config: Config): Promise<WriterService> {
     });
     started.push(() => grpc.stop());
 
+    const createsCaughtUp = watchCreatesCaughtUp({
+      kafka,
+      groupId: config.kafka.groupId,
+      topic: topics.commands.create,
+      log: log.child({ component: 'parking-sweeper' }),
+      intervalMs: sweepInterval(config.commands.parkWindowMs),
+    });
+    started.push(() => createsCaughtUp.stop());
     const sweeper = startParkingSweeper({
       pool,
       producer,
       log: log.child({ component: 'parking-sweeper' }),
       windowMs: config.commands.parkWindowMs,
       metrics: parkingMetrics(registry, () => countParkedCommands(pool)),
+      createsCaughtUpSince: createsCaughtUp.since,
     });
     started.push(() => sweeper.stop());
 
@@ -163,6 +173,7 @@ export async function start(config: Config): Promise<WriterService> {
         await consumer.stop();
         await grpc.stop();
         await sweeper.stop();
+        await createsCaughtUp.stop();
         await relay.stop();
         await producer.disconnect();
         await pool.end();

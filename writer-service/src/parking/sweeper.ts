@@ -17,6 +17,11 @@ export interface ParkingSweeperOptions {
   readonly intervalMs?: number;
   readonly batchSize?: number;
   readonly metrics?: ParkingMetrics;
+  /**
+   * Since when every create then in Kafka has been consumed (`kafka/creates-caught-up.ts`); only
+   * commands parked before it are dead-lettered. Undefined: nothing is (the position is unknown).
+   */
+  readonly createsCaughtUpSince: () => Date | undefined;
   /** Delays between attempts while Kafka or PostgreSQL fail. */
   readonly retry?: BackoffPolicy;
 }
@@ -32,7 +37,8 @@ export interface ParkingSweeper {
 export const sweepInterval = (windowMs: number): number => Math.min(1_000, Math.max(50, windowMs / 10));
 
 /**
- * Dead-letters parked commands whose create did not come within the window, as the consumer would
+ * Dead-letters parked commands whose create did not come within the window and cannot come any
+ * more (every create that was in Kafka after they were parked has been consumed), as the consumer would
  * have dead-lettered them (`<original topic>.dlq`, code PRODUCT_NOT_FOUND, original headers and
  * position), and forgets their ids as processed, like any rejected command. A row is deleted in the transaction that locked it, and only after Kafka acknowledged
  * its dead letter: if the send fails, the rows stay for the next round; if the process dies after
@@ -50,7 +56,9 @@ export function startParkingSweeper(options: ParkingSweeperOptions): ParkingSwee
 
   const sweep = (): Promise<number> =>
     inTransaction(pool, async (tx) => {
-      const expired = await lockExpiredCommands(tx, windowMs, batchSize);
+      const caughtUp = options.createsCaughtUpSince();
+      if (!caughtUp) return 0;
+      const expired = await lockExpiredCommands(tx, windowMs, caughtUp, batchSize);
       if (expired.length === 0) return 0;
       await Promise.all(
         expired.map(({ productId, origin }) =>

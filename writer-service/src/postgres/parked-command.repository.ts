@@ -112,19 +112,21 @@ export async function takeParkedCommands(
 }
 
 /**
- * Parked commands older than the window, locked until the transaction ends. SKIP LOCKED: a second
- * writer's sweeper takes other rows instead of sending the same dead letters.
+ * Parked commands older than the window and parked before `parkedBefore`, locked until the
+ * transaction ends. SKIP LOCKED: a second writer's sweeper takes other rows instead of sending
+ * the same dead letters.
  */
 export async function lockExpiredCommands(
   db: Queryable,
   windowMs: number,
+  parkedBefore: Date,
   limit: number,
 ): Promise<ExpiredCommand[]> {
   const { rows } = await db.query<ParkedRow>(
     `SELECT ${columns} FROM parked_commands
-     WHERE parked_at < now() - make_interval(secs => $1::double precision / 1000)
-     ORDER BY parked_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-    [windowMs, limit],
+     WHERE parked_at < now() - make_interval(secs => $1::double precision / 1000) AND parked_at < $2
+     ORDER BY parked_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
+    [windowMs, parkedBefore, limit],
   );
   return rows.map((row) => ({
     sequence: row.sequence,
