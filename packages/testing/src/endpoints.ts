@@ -65,6 +65,11 @@ export function readInfraEnvFile(env: NodeJS.ProcessEnv = process.env): Record<s
 }
 
 /** Names that cannot collide between test files running in parallel or between runs. */
+/**
+ * A name no other test uses. Inside a test run (TEST_RUN_ID, set by the global set-up) it carries
+ * the run's id, so the run's clean-up finds everything the run created.
+ */
 export function uniqueName(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const run = process.env.TEST_RUN_ID ? `${process.env.TEST_RUN_ID}_` : '';
+  return `${prefix}_${run}${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }

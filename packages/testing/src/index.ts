@@ -1,3 +1,4 @@
+export { type CleanupReport, cleanupRun } from './cleanup.js';
 export {
   type Endpoints,
   infraHome,
