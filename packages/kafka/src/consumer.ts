@@ -57,6 +57,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     heartbeatInterval,
   });
   const liveness = trackLiveness(consumer, { stallAfterMs: options.stallAfterMs ?? 30_000 });
+  consumer.on(consumer.events.GROUP_JOIN, () => metrics?.joins.inc());
   let stopping = false;
   const retries = createMessageRetries({
     consumer,

@@ -51,6 +51,11 @@ export function kafkaMetrics(registry: Registry) {
       help: 'Consumers replaced by the supervisor because they crashed for good or stalled.',
       registers: [registry],
     }),
+    joins: new Counter({
+      name: 'kafka_consumer_group_joins_total',
+      help: 'Times the consumer joined its group: one at start, one more per rebalance it took part in.',
+      registers: [registry],
+    }),
     member: new Gauge({
       name: 'kafka_consumer_group_member',
       help: '1 while the consumer is a member of its group with an assignment, else 0.',
