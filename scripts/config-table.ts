@@ -34,7 +34,8 @@ const meanings: Record<string, string> = {
   GRPC_PORT: 'gRPC server (with health service and reflection)',
   PROBES_PORT: '`/live` and `/ready`',
   METRICS_PORT: 'Prometheus `/metrics`',
-  HTTP_BODY_LIMIT_BYTES: 'larger bodies are refused with 413 before parsing',
+  HTTP_BODY_LIMIT_BYTES:
+    'larger bodies are refused with 413 before parsing; default: the largest valid body plus slack, and never lower',
   KAFKA_BROKERS: 'comma-separated `host:port` list',
   KAFKA_GROUP_ID: 'consumer group',
   KAFKA_TOPIC_PREFIX: 'prefix of every topic name (tests isolate themselves with it)',

@@ -1,12 +1,23 @@
 import { commonEnv, fields, readServiceConfig, serviceFields } from '@cqrs-products/config';
 import { z } from 'zod';
+import { defaultBodyLimitBytes, largestProductBodyBytes } from './http/body-limit.js';
 import { defaultBatching } from './kafka/command-batching.js';
 
 export const configSchema = z.object({
   ...serviceFields,
   http: z.object({
     port: fields.port,
-    bodyLimitBytes: z.coerce.number().int().min(1_024).max(10_485_760),
+    // Derived from the product schema (http/body-limit.ts); may be raised, never set below a body
+    // the schema allows (that body would be refused with 413 although the API documents it as valid).
+    bodyLimitBytes: z.coerce
+      .number()
+      .int()
+      .min(
+        largestProductBodyBytes,
+        `must be at least ${largestProductBodyBytes}, the largest valid product body with every character JSON-escaped`,
+      )
+      .max(10_485_760)
+      .default(defaultBodyLimitBytes),
   }),
   kafka: z.object({
     brokers: fields.brokers,

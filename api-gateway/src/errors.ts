@@ -1,4 +1,4 @@
-import { type ErrorCatalogue, GrpcStatus } from '@cqrs-products/errors';
+import { commonErrors, defineErrors, type ErrorCatalogue, GrpcStatus } from '@cqrs-products/errors';
 
 /**
  * What the gateway can answer besides success. `type` URIs in problem+json are derived from the
@@ -27,4 +27,70 @@ export const gatewayErrors = {
     httpStatus: 503,
     grpcStatus: GrpcStatus.UNAVAILABLE,
   },
+  // HTTP itself: what Fastify and Node's parser refuse before a handler runs (http/framework-errors.ts).
+  ROUTE_NOT_FOUND: { message: 'No route has this path', httpStatus: 404, grpcStatus: GrpcStatus.NOT_FOUND },
+  METHOD_NOT_ALLOWED: {
+    message: 'The path does not support this method; the Allow header lists those it does',
+    httpStatus: 405,
+    grpcStatus: GrpcStatus.UNIMPLEMENTED,
+  },
+  NOT_IMPLEMENTED: {
+    message: 'The request method is not one the server knows',
+    httpStatus: 501,
+    grpcStatus: GrpcStatus.UNIMPLEMENTED,
+  },
+  BODY_TOO_LARGE: {
+    message: 'The request body is larger than the gateway accepts',
+    httpStatus: 413,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+  },
+  MALFORMED_JSON: {
+    message: 'The request body is not valid JSON',
+    httpStatus: 400,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    message: 'Only application/json request bodies are accepted',
+    httpStatus: 415,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+  },
+  URI_TOO_LONG: {
+    message: 'A path segment is longer than the gateway accepts',
+    httpStatus: 414,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+  },
+  HEADERS_TOO_LARGE: {
+    message: 'The request headers are larger than the gateway accepts',
+    httpStatus: 431,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+  },
+  REQUEST_TIMEOUT: {
+    message: 'The request did not arrive in time',
+    httpStatus: 408,
+    grpcStatus: GrpcStatus.DEADLINE_EXCEEDED,
+  },
+  BAD_REQUEST: {
+    message: 'The request is not well-formed HTTP',
+    httpStatus: 400,
+    grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+  },
+  INTERNAL: {
+    message: 'An unexpected error occurred',
+    httpStatus: 500,
+    grpcStatus: GrpcStatus.INTERNAL,
+  },
 } as const satisfies ErrorCatalogue;
+
+/** Everything the gateway answers with: its own codes plus the shared validation failure. */
+export const gatewayCatalogue = {
+  VALIDATION_FAILED: commonErrors.VALIDATION_FAILED,
+  ...gatewayErrors,
+} as const satisfies ErrorCatalogue;
+
+export type GatewayErrorCode = keyof typeof gatewayCatalogue;
+
+export const isGatewayErrorCode = (code: string): code is GatewayErrorCode =>
+  Object.hasOwn(gatewayCatalogue, code);
+
+/** Ready factories, the only ones the gateway uses: `errors.PRODUCT_NOT_FOUND(id)`. */
+export const errors = defineErrors(gatewayCatalogue);

@@ -1,9 +1,85 @@
-import { assertUniqueCodes, commonErrors } from '@cqrs-products/errors';
+import { AppError, assertUniqueCodes, commonErrors, errors as commonFactories } from '@cqrs-products/errors';
+import { errorCodes, type FastifyError, type FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { gatewayErrors } from '../src/errors.js';
+import { errors, gatewayCatalogue, gatewayErrors } from '../src/errors.js';
+import { parserClientError } from '../src/http/framework-errors.js';
+import { problemExamples } from '../src/http/problem.examples.js';
+import { problemFor, problemType } from '../src/http/problem.js';
+
+const catalogueTypes = new Set(Object.keys(gatewayCatalogue).map(problemType));
+const request = { url: '/api/v1/products', method: 'POST', routeOptions: { bodyLimit: 32_768 } };
+const quiet = { error: () => {} };
+const problemOf = (error: unknown) =>
+  problemFor(error as FastifyError, request as unknown as FastifyRequest, quiet);
 
 describe('gateway error catalogue', () => {
   it('declares codes that no shared catalogue uses', () => {
     expect(() => assertUniqueCodes(commonErrors, gatewayErrors)).not.toThrow();
+  });
+
+  it('keeps the public problem types of the codes clients already know', () => {
+    const known = [
+      'PRODUCT_NOT_FOUND',
+      'INVALID_REQUEST',
+      'COMMAND_NOT_ACCEPTED',
+      'COMMAND_QUEUE_FULL',
+      'READ_MODEL_UNAVAILABLE',
+    ] as const;
+    expect(known.map((code) => problemOf(errors[code]()).type)).toEqual([
+      'urn:cqrs-products:problem:product-not-found',
+      'urn:cqrs-products:problem:invalid-request',
+      'urn:cqrs-products:problem:command-not-accepted',
+      'urn:cqrs-products:problem:command-queue-full',
+      'urn:cqrs-products:problem:read-model-unavailable',
+    ]);
+  });
+});
+
+describe('every problem type the gateway can emit is a catalogue code', () => {
+  it.each(Object.entries(errorCodes))('Fastify %s', (code, FastifyErrorClass) => {
+    const error = new (FastifyErrorClass as unknown as new (...args: string[]) => FastifyError)(
+      'a',
+      'b',
+      'c',
+    );
+
+    const problem = problemOf(error);
+
+    expect(catalogueTypes).toContain(problem.type);
+    expect(problem.type, code).not.toMatch(/fst|ctp/);
+    // A client error stays a client error, with the status Fastify meant (or a plain 400).
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) expect([status, 400]).toContain(problem.status);
+    else expect(problem.status).toBe(500);
+  });
+
+  it.each([
+    'HPE_INVALID_METHOD',
+    'HPE_HEADER_OVERFLOW',
+    'ERR_HTTP_REQUEST_TIMEOUT',
+    'HPE_INVALID_CONTENT_LENGTH',
+    'HPE_SOMETHING_NEW',
+  ])("Node's parser %s", (code) => {
+    expect(catalogueTypes).toContain(problemType(parserClientError({ code })));
+  });
+
+  it.each(Object.keys(gatewayCatalogue) as (keyof typeof gatewayCatalogue)[])('coded %s', (code) => {
+    const problem = problemOf(errors[code]('detail'));
+    expect(problem).toMatchObject({ type: problemType(code), status: gatewayCatalogue[code].httpStatus });
+  });
+
+  it('every documented example', () => {
+    for (const example of Object.values(problemExamples))
+      expect(catalogueTypes).toContain(example.value.type);
+  });
+
+  it("an AppError of another catalogue is not ours to document: 500 'internal'", () => {
+    expect(problemOf(commonFactories.TIMEOUT())).toMatchObject({
+      type: problemType('INTERNAL'),
+      status: 500,
+    });
+    expect(
+      problemOf(new AppError('SOMETHING', { message: 'x', httpStatus: 418, grpcStatus: 2 })),
+    ).toMatchObject({ status: 500 });
   });
 });

@@ -1,38 +1,20 @@
 import { createLogger } from '@cqrs-products/logger';
-import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromGrpcError, type ReaderClient } from '../src/grpc/reader.client.js';
+import type { ReaderClient } from '../src/grpc/reader.client.js';
 import { buildApp } from '../src/http/app.js';
-import { problemExamples } from '../src/http/product.schemas.js';
 import type { ProductCommands } from '../src/kafka/product-commands.producer.js';
 
-const exampleId = '1f0e4b8a-6a5b-4c3d-9e2f-7a6b5c4d3e2f';
 const documentUrl = '/swagger/json';
 
-/** What the fake dependencies do for the request at hand: the tests provoke each error answer. */
-let readerFails: () => Error = () => new Error('no reader call expected');
-const grpcError = (code: status, details: string): ServiceError =>
-  Object.assign(new Error(details), { code, details, metadata: new Metadata() });
-
+// The document and the routes it lists; the answers of the error examples are in problem-examples.unit.spec.ts.
 let app: FastifyInstance;
 beforeAll(async () => {
-  const refuse = async () => {
-    throw new Error('broker down');
-  };
   app = await buildApp({
     log: createLogger({ service: 'openapi-test', level: 'silent' }),
-    bodyLimitBytes: 16_384,
-    commands: { create: refuse, update: refuse, delete: refuse } as unknown as ProductCommands,
-    reader: {
-      getProductById: async () => {
-        throw readerFails();
-      },
-      search: async () => {
-        throw readerFails();
-      },
-    } as unknown as ReaderClient,
+    commands: {} as ProductCommands,
+    reader: {} as ReaderClient,
   });
   await app.ready();
 });
@@ -169,15 +151,50 @@ describe('OpenAPI document at /swagger/json', () => {
         doc.paths[path]?.[method]?.responses[code]?.content?.['application/problem+json']?.examples ?? {},
       );
 
-    expect(codes('/api/v1/products', 'post')).toEqual(['201', '400', '413', '415', '500', '503']);
-    expect(codes('/api/v1/products/{id}', 'put')).toEqual(['200', '400', '413', '415', '500', '503']);
-    expect(codes('/api/v1/products/{id}', 'delete')).toEqual(['200', '400', '500', '503']);
-    expect(codes('/api/v1/products/{id}', 'get')).toEqual(['200', '400', '404', '500', '503']);
+    expect(codes('/api/v1/products', 'post')).toEqual(['201', '400', '405', '413', '415', '500', '503']);
+    expect(codes('/api/v1/products/{id}', 'put')).toEqual(['200', '400', '405', '413', '415', '500', '503']);
+    expect(codes('/api/v1/products/{id}', 'delete')).toEqual(['200', '400', '405', '500', '503']);
+    expect(codes('/api/v1/products/{id}', 'get')).toEqual(['200', '400', '404', '405', '500', '503']);
     expect(codes('/api/v1/products/search', 'get')).toEqual(['200', '400', '500', '503']);
     expect(codes('/api/v1/products/health', 'get')).toEqual(['200', '500']);
-    expect(exampleNames('/api/v1/products', 'post', '503')).toEqual(['commandNotAccepted']);
+    for (const [path, method] of [
+      ['/api/v1/products', 'post'],
+      ['/api/v1/products/{id}', 'put'],
+      ['/api/v1/products/{id}', 'delete'],
+    ] as const) {
+      expect(exampleNames(path, method, '503'), `${method} ${path}`).toEqual([
+        'commandNotAccepted',
+        'commandQueueFull',
+      ]);
+    }
+    expect(exampleNames('/api/v1/products', 'post', '405')).toEqual(['collectionMethodNotAllowed']);
+    expect(exampleNames('/api/v1/products/{id}', 'get', '405')).toEqual(['methodNotAllowed']);
     expect(exampleNames('/api/v1/products/{id}', 'get', '503')).toEqual(['readModelUnavailable']);
     expect(exampleNames('/api/v1/products/search', 'get', '400')).toEqual(['invalidQuery']);
+  });
+
+  it("documents the headers of error answers: Retry-After on the commands' 503, Allow on every 405", async () => {
+    const doc = await openApi();
+    const headers = (path: string, method: string, code: string) =>
+      (doc.paths[path]?.[method]?.responses[code] as { headers?: Record<string, unknown> } | undefined)
+        ?.headers ?? {};
+
+    for (const [path, method] of [
+      ['/api/v1/products', 'post'],
+      ['/api/v1/products/{id}', 'put'],
+      ['/api/v1/products/{id}', 'delete'],
+    ] as const) {
+      expect(headers(path, method, '503'), `${method} ${path}`).toEqual({
+        'Retry-After': {
+          description: expect.stringContaining('Seconds to wait'),
+          schema: expect.objectContaining({ type: 'integer', minimum: 1 }),
+        },
+      });
+      expect(Object.keys(headers(path, method, '405'))).toEqual(['Allow']);
+    }
+    // The reader's 503 comes without the header: the gateway cannot say when the reader is back.
+    expect(headers('/api/v1/products/{id}', 'get', '503')).toEqual({});
+    expect(Object.keys(headers('/api/v1/products/{id}', 'get', '405'))).toEqual(['Allow']);
   });
 
   it('describes the create body from the same zod schema that validates it, with an example', async () => {
@@ -198,79 +215,17 @@ describe('OpenAPI document at /swagger/json', () => {
   });
 });
 
-describe('the documented error examples', () => {
-  const json = { 'content-type': 'application/json' };
-  /** How to make the gateway give each documented answer. */
-  const provocations: Record<keyof typeof problemExamples, { request: InjectOptions; reader?: () => Error }> =
-    {
-      invalidBody: {
-        request: {
-          method: 'POST',
-          url: '/api/v1/products',
-          payload: { name: '', description: 'A lamp', price: -1, colour: 'red' },
-        },
-      },
-      brokenJson: {
-        request: { method: 'POST', url: '/api/v1/products', headers: json, payload: '{"name":' },
-      },
-      invalidId: { request: { method: 'GET', url: '/api/v1/products/not-a-uuid' } },
-      invalidQuery: { request: { method: 'GET', url: '/api/v1/products/search?size=1000' } },
-      notFound: {
-        request: { method: 'GET', url: `/api/v1/products/${exampleId}` },
-        // What the reader's gRPC server sends for an unknown id (packages/grpc: details = message).
-        reader: () =>
-          fromGrpcError(grpcError(status.NOT_FOUND, `Product not found: ${exampleId}`), exampleId),
-      },
-      tooLarge: {
-        request: { method: 'POST', url: '/api/v1/products', headers: json, payload: 'x'.repeat(16_385) },
-      },
-      notJson: {
-        request: {
-          method: 'POST',
-          url: '/api/v1/products',
-          headers: { 'content-type': 'application/xml' },
-          payload: '<product/>',
-        },
-      },
-      commandNotAccepted: {
-        request: {
-          method: 'POST',
-          url: '/api/v1/products',
-          payload: { name: 'Desk lamp', description: 'A lamp', price: 1 },
-        },
-      },
-      readModelUnavailable: {
-        request: { method: 'GET', url: `/api/v1/products/${exampleId}` },
-        reader: () => fromGrpcError(grpcError(status.UNAVAILABLE, 'No connection established')),
-      },
-      internal: {
-        request: { method: 'GET', url: `/api/v1/products/${exampleId}` },
-        reader: () => new TypeError("Cannot read properties of undefined (reading 'Product')"),
-      },
-    };
-
-  it.each(Object.keys(problemExamples) as (keyof typeof problemExamples)[])(
-    '"%s" is what the gateway answers',
-    async (name) => {
-      const provocation = provocations[name];
-      readerFails = provocation.reader ?? (() => new Error(`no reader call expected for ${name}`));
-
-      const response = await app.inject(provocation.request);
-
-      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect({ status: response.statusCode, body: response.json() }).toEqual({
-        status: problemExamples[name].value.status,
-        body: problemExamples[name].value,
-      });
-    },
-  );
-});
-
 describe('unknown routes', () => {
   it('answer 404 problem+json', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.json()).toMatchObject({ type: 'urn:cqrs-products:problem:route-not-found', status: 404 });
+  });
+
+  it('answer 404, not 405, when the path is unknown whatever the method', async () => {
+    const response = await app.inject({ method: 'TRACE', url: '/api/v1/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers.allow).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { eventually, type Stack, startStack } from '@cqrs-products/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemExamples } from '../src/http/product.schemas.js';
+import { problemExamples } from '../src/http/problem.examples.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const uiTimeoutMs = 30_000;

@@ -1,9 +1,6 @@
 import { fromTimestamp, loadReaderProto } from '@cqrs-products/contracts';
-import { defineErrors } from '@cqrs-products/errors';
 import { credentials, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { gatewayErrors } from '../errors.js';
-
-const errors = defineErrors(gatewayErrors);
+import { errors } from '../errors.js';
 
 /** A product as the gateway returns it: camelCase JSON with ISO timestamps and its version. */
 export interface ProductView {

@@ -2,15 +2,25 @@ import type { Logger } from '@cqrs-products/logger';
 import type { HttpMetrics } from '@cqrs-products/metrics';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { defaultBodyLimitBytes } from './body-limit.js';
+import { answerClientError } from './client-error.js';
 import { openApiDocument, transform, transformObject } from './openapi.js';
-import { problemFor, problemType, sendProblem } from './problem.js';
+import { problemFor, sendProblem } from './problem.js';
 import { type ProductRoutesDeps, productRoutes } from './product.routes.js';
+import { answerRouteMisses } from './route-miss.js';
 
 export interface AppOptions extends ProductRoutesDeps {
   readonly log: Logger;
-  readonly bodyLimitBytes: number;
+  /** Defaults to the largest valid product body plus slack (body-limit.ts). */
+  readonly bodyLimitBytes?: number;
   readonly version?: string;
   /** Request duration by route and status (packages/metrics `httpMetrics`). */
   readonly metrics?: HttpMetrics;
@@ -18,12 +28,22 @@ export interface AppOptions extends ProductRoutesDeps {
 
 /** The HTTP application without a listening socket, so tests can `inject` requests into it. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { log } = options;
+  const answerProblem = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(reply, problemFor(error, request, log));
   const app: FastifyInstance = Fastify({
-    loggerInstance: options.log as FastifyBaseLogger,
-    bodyLimit: options.bodyLimitBytes,
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes ?? defaultBodyLimitBytes,
     // The gateway sits behind nothing that rewrites paths; exact routes make 404s predictable.
     routerOptions: { ignoreTrailingSlash: true },
+    // Bad percent-encoding or an overlong path segment, found by the router: problem+json too.
+    frameworkErrors: answerProblem,
+    clientErrorHandler: answerClientError(log),
   });
+  // Only JSON bodies: without this, Fastify's text/plain parser takes a string body and the answer
+  // is a validation failure (400) instead of the documented 415.
+  app.removeContentTypeParser('text/plain');
+  answerRouteMisses(app);
   const { metrics } = options;
   if (metrics) {
     app.addHook('onResponse', async (request, reply) => {
@@ -41,18 +61,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  app.setErrorHandler<FastifyError>((error, request, reply) =>
-    sendProblem(reply, problemFor(error, request, options.log)),
-  );
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, {
-      type: problemType('ROUTE_NOT_FOUND'),
-      title: 'Not Found',
-      status: 404,
-      detail: `No route for ${request.method} ${request.url.split('?')[0]}`,
-      instance: request.url,
-    }),
-  );
+  app.setErrorHandler<FastifyError>(answerProblem);
 
   await app.register(swagger, {
     openapi: openApiDocument(options.version ?? '0.1.0'),

@@ -1,9 +1,6 @@
-import { defineErrors } from '@cqrs-products/errors';
 import type { FastifyReply } from 'fastify';
-import { gatewayErrors } from '../errors.js';
+import { errors } from '../errors.js';
 import { BatcherRefusedError } from '../kafka/command-batcher.js';
-
-const errors = defineErrors(gatewayErrors);
 
 /**
  * A refused command waited for nothing, and the queue that refused it drains in milliseconds:

@@ -18,7 +18,8 @@ export function openApiDocument(version: string): OpenApiObject {
         'and the reader projects the events into MongoDB. Queries (GET) read that eventually consistent ' +
         'read model: a product created a moment ago may answer 404 for a few milliseconds, and every ' +
         'product carries its `version` so a client can wait for the change it made. Errors are ' +
-        'RFC 9457 `application/problem+json` with a stable `type`.',
+        'RFC 9457 `application/problem+json` with a stable `type`. A method a path does not have is ' +
+        'answered 405 with `Allow`; a method the server does not know at all, 501.',
       version,
       license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
     },
@@ -34,16 +35,20 @@ export function openApiDocument(version: string): OpenApiObject {
 interface MediaWithExamples {
   readonly examples?: unknown;
 }
-type ContentResponses = Record<string, { content?: Record<string, MediaWithExamples> }>;
+type ContentResponses = Record<
+  string,
+  { headers?: Record<string, unknown>; content?: Record<string, MediaWithExamples> }
+>;
 type GeneratedResponses = Record<
   string,
-  Record<string, unknown> & { content?: Record<string, { examples?: unknown }> }
+  Record<string, unknown> & { headers?: unknown; content?: Record<string, { examples?: unknown }> }
 >;
 
 /**
- * What the zod transform leaves out: the named `examples` of error responses (product.schemas.ts),
- * and the description of success responses whose schema is a shared component (a bare `$ref`
- * would be documented as "Default Response"). Success responses stay bare zod schemas so that
+ * What the zod transform leaves out: the named `examples` and the `headers` of error responses
+ * (problem.docs.ts; @fastify/swagger turns `headers` into OpenAPI header objects), and the
+ * description of success responses whose schema is a shared component (a bare `$ref` would be
+ * documented as "Default Response"). Success responses stay bare zod schemas so that
  * Fastify's type provider checks what handlers send.
  */
 export const transform: Transform = (input) => {
@@ -60,7 +65,9 @@ export const transform: Transform = (input) => {
       if (description && '$ref' in target) target.description = description;
       continue;
     }
-    for (const [mediaType, media] of Object.entries((response as ContentResponses[string]).content ?? {})) {
+    const declaredResponse = response as ContentResponses[string];
+    if (declaredResponse.headers) target.headers = declaredResponse.headers;
+    for (const [mediaType, media] of Object.entries(declaredResponse.content ?? {})) {
       const generatedMedia = target.content?.[mediaType];
       if (generatedMedia && media.examples) generatedMedia.examples = media.examples;
     }

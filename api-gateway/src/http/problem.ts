@@ -1,7 +1,8 @@
-import { STATUS_CODES } from 'node:http';
 import { isAppError } from '@cqrs-products/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { type GatewayErrorCode, gatewayCatalogue, isGatewayErrorCode } from '../errors.js';
+import { fastifyClientError } from './framework-errors.js';
 
 /** RFC 9457 problem details, the body of every error answer. */
 export interface Problem {
@@ -20,6 +21,22 @@ export const problemContentType = 'application/problem+json';
 export const problemType = (code: string): string =>
   `urn:cqrs-products:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 
+/** A problem of a catalogue code: the code's message is the title, its status the status. */
+export function problemOf(
+  code: GatewayErrorCode,
+  { detail, instance, errors }: Partial<Pick<Problem, 'detail' | 'instance' | 'errors'>> = {},
+): Problem {
+  const spec = gatewayCatalogue[code];
+  return {
+    type: problemType(code),
+    title: spec.message,
+    status: spec.httpStatus,
+    detail: detail ?? spec.message,
+    ...(instance === undefined ? {} : { instance }),
+    ...(errors ? { errors } : {}),
+  };
+}
+
 const mismatchDetail: Record<string, string> = {
   body: 'The body does not match the schema',
   querystring: 'The query string does not match the schema',
@@ -31,19 +48,19 @@ interface ProblemLog {
   error(obj: object, msg: string): void;
 }
 
+/** The limit the request was held to; the route's own, or the server's. */
+const bodyLimitOf = (request: FastifyRequest): number | undefined => request.routeOptions.bodyLimit;
+
 /**
  * The one place where failures become HTTP answers: schema validation -> 400 with field errors,
- * Fastify's own client errors (broken JSON, body too large, wrong media type) -> their 4xx,
- * coded AppErrors -> their catalogue status, anything else -> 500 with nothing internal exposed.
+ * Fastify's own client errors -> our codes (framework-errors.ts), coded AppErrors -> their catalogue
+ * status, anything else -> 500 with nothing internal exposed. Every `type` is a catalogue code.
  */
 export function problemFor(error: FastifyError, request: FastifyRequest, log: ProblemLog): Problem {
   const instance = request.url;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const part = error.validationContext ?? 'body';
-    return {
-      type: problemType('VALIDATION_FAILED'),
-      title: 'Request validation failed',
-      status: 400,
+    return problemOf('VALIDATION_FAILED', {
       detail: mismatchDetail[part] ?? `The ${part} does not match the schema`,
       instance,
       errors: error.validation.flatMap((issue) => {
@@ -54,36 +71,23 @@ export function problemFor(error: FastifyError, request: FastifyRequest, log: Pr
           return unknownKeys.map((key) => ({ pointer: `${at}/${key}`, detail: 'is not a known field' }));
         return [{ pointer: at, detail: issue.message ?? 'is invalid' }];
       }),
-    };
+    });
   }
-  if (isAppError(error)) {
-    return {
-      type: problemType(error.code),
-      title: error.spec.message,
-      status: error.spec.httpStatus,
-      detail: error.message,
-      instance,
-      ...(error.details?.errors ? { errors: error.details.errors as Problem['errors'] } : {}),
-    };
+  // An AppError of another catalogue (a shared package's) is not something we documented: a bug.
+  if (isAppError(error) && isGatewayErrorCode(error.code)) {
+    const errors = error.details?.errors as Problem['errors'];
+    return problemOf(error.code, { detail: error.message, instance, ...(errors ? { errors } : {}) });
   }
-  const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500 && error.code?.startsWith('FST_')) {
-    return {
-      type: problemType(error.code.replace(/^FST_ERR_/, '')),
-      title: STATUS_CODES[status] ?? 'Client error',
-      status,
-      detail: error.message,
-      instance,
-    };
+  const clientError = fastifyClientError(error);
+  if (clientError) {
+    const { code } = clientError;
+    const message = gatewayCatalogue[code].message;
+    const detail =
+      code === 'BODY_TOO_LARGE' ? `at most ${bodyLimitOf(request)} bytes are accepted` : clientError.detail;
+    return problemOf(code, { detail: detail ? `${message}: ${detail}` : message, instance });
   }
   log.error({ err: error, url: request.url, method: request.method }, 'unhandled error');
-  return {
-    type: problemType('INTERNAL'),
-    title: 'Internal Server Error',
-    status: 500,
-    detail: 'An unexpected error occurred',
-    instance,
-  };
+  return problemOf('INTERNAL', { instance });
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {

@@ -1,6 +1,7 @@
 import { paging, productFields, productInputSchema } from '@cqrs-products/contracts';
 import { z } from 'zod';
-import { problemContentType, problemType } from './problem.js';
+import { problemResponses } from './problem.docs.js';
+import { exampleId } from './problem.examples.js';
 
 /**
  * Request and response schemas of the product API. Each one both validates (Fastify + zod) and
@@ -8,7 +9,6 @@ import { problemContentType, problemType } from './problem.js';
  * become shared components of the OpenAPI document (see app.ts).
  */
 
-const exampleId = '1f0e4b8a-6a5b-4c3d-9e2f-7a6b5c4d3e2f';
 const exampleInput = { name: 'Desk lamp', description: 'A warm LED desk lamp with a brass arm', price: 49.9 };
 
 export const productBody = productInputSchema.meta({
@@ -106,206 +106,35 @@ export const healthResponse = z
   .object({ status: z.literal('ok') })
   .meta({ description: 'The gateway process answers', example: { status: 'ok' } });
 
-export const problemSchema = z
-  .object({
-    type: z.string().meta({ description: 'Stable URI of the problem kind; clients may switch on it' }),
-    title: z.string().meta({ description: 'Short summary of the problem kind' }),
-    status: z.number().int().min(400).max(599).meta({ description: 'The HTTP status, repeated' }),
-    detail: z.string().meta({ description: 'What went wrong with this request' }),
-    instance: z.string().optional().meta({ description: 'The request path' }),
-    errors: z
-      .array(
-        z.object({
-          pointer: z.string().meta({ description: 'JSON pointer into the request: /body/..., /params/...' }),
-          detail: z.string(),
-        }),
-      )
-      .optional()
-      .meta({ description: 'One entry per invalid field (validation failures only)' }),
-  })
-  .meta({
-    id: 'Problem',
-    description: 'RFC 9457 problem details, the body of every error answer',
-    example: {
-      type: problemType('VALIDATION_FAILED'),
-      title: 'Request validation failed',
-      status: 400,
-      detail: 'The body does not match the schema',
-      instance: '/api/v1/products',
-      errors: [{ pointer: '/body/price', detail: 'must not be negative' }],
-    },
-  });
-
-type ProblemExample = z.input<typeof problemSchema>;
-
-/**
- * Real answers of the gateway, shown under each error response; the unit tests provoke each one
- * and compare, so the documentation cannot promise what the code does not do.
- */
-export const problemExamples = {
-  invalidBody: {
-    when: 'The body does not match the schema',
-    value: {
-      type: problemType('VALIDATION_FAILED'),
-      title: 'Request validation failed',
-      status: 400,
-      detail: 'The body does not match the schema',
-      instance: '/api/v1/products',
-      errors: [
-        { pointer: '/body/name', detail: 'must not be empty' },
-        { pointer: '/body/price', detail: 'must not be negative' },
-        { pointer: '/body/colour', detail: 'is not a known field' },
-      ],
-    },
-  },
-  brokenJson: {
-    when: 'The body is not valid JSON',
-    value: {
-      type: problemType('CTP_INVALID_JSON_BODY'),
-      title: 'Bad Request',
-      status: 400,
-      detail: "Body is not valid JSON but content-type is set to 'application/json'",
-      instance: '/api/v1/products',
-    },
-  },
-  invalidId: {
-    when: 'The id is not a UUID',
-    value: {
-      type: problemType('VALIDATION_FAILED'),
-      title: 'Request validation failed',
-      status: 400,
-      detail: 'The path parameters do not match the schema',
-      instance: '/api/v1/products/not-a-uuid',
-      errors: [{ pointer: '/params/id', detail: 'must be a UUID' }],
-    },
-  },
-  invalidQuery: {
-    when: 'A query parameter is unknown or out of range',
-    value: {
-      type: problemType('VALIDATION_FAILED'),
-      title: 'Request validation failed',
-      status: 400,
-      detail: 'The query string does not match the schema',
-      instance: '/api/v1/products/search?size=1000',
-      errors: [{ pointer: '/querystring/size', detail: 'Too big: expected number to be <=100' }],
-    },
-  },
-  notFound: {
-    when: 'No such product, or not visible yet (queries are eventually consistent)',
-    value: {
-      type: problemType('PRODUCT_NOT_FOUND'),
-      title: 'Product not found',
-      status: 404,
-      detail: `Product not found: ${exampleId}`,
-      instance: `/api/v1/products/${exampleId}`,
-    },
-  },
-  tooLarge: {
-    when: 'The body is larger than HTTP_BODY_LIMIT_BYTES (16 KiB by default)',
-    value: {
-      type: problemType('CTP_BODY_TOO_LARGE'),
-      title: 'Payload Too Large',
-      status: 413,
-      detail: 'Request body is too large',
-      instance: '/api/v1/products',
-    },
-  },
-  notJson: {
-    when: 'The body is not JSON',
-    value: {
-      type: problemType('CTP_INVALID_MEDIA_TYPE'),
-      title: 'Unsupported Media Type',
-      status: 415,
-      detail: 'Unsupported Media Type',
-      instance: '/api/v1/products',
-    },
-  },
-  commandNotAccepted: {
-    when: 'Kafka did not acknowledge the command in time; nothing was queued, retry',
-    value: {
-      type: problemType('COMMAND_NOT_ACCEPTED'),
-      title: 'The command could not be queued, nothing was changed; retry later',
-      status: 503,
-      detail: 'The command could not be queued, nothing was changed; retry later',
-      instance: '/api/v1/products',
-    },
-  },
-  readModelUnavailable: {
-    when: 'The reader did not answer within its deadline; retry',
-    value: {
-      type: problemType('READ_MODEL_UNAVAILABLE'),
-      title: 'The read model is unavailable; retry later',
-      status: 503,
-      detail: 'The read model is unavailable; retry later: No connection established',
-      instance: `/api/v1/products/${exampleId}`,
-    },
-  },
-  internal: {
-    when: 'An unexpected failure; the details are in the gateway log, never in the answer',
-    value: {
-      type: problemType('INTERNAL'),
-      title: 'Internal Server Error',
-      status: 500,
-      detail: 'An unexpected error occurred',
-      instance: `/api/v1/products/${exampleId}`,
-    },
-  },
-} satisfies Record<string, { when: string; value: ProblemExample }>;
-
-type ExampleName = keyof typeof problemExamples;
-
-/**
- * An error answer: the shared Problem schema as application/problem+json, with named examples.
- * Fastify ignores `examples`; openapi.ts copies them into the document.
- */
-function problemResponse(exampleNames: readonly ExampleName[]) {
-  return {
-    description: exampleNames.map((name) => problemExamples[name].when).join('. '),
-    content: {
-      [problemContentType]: {
-        schema: problemSchema,
-        examples: Object.fromEntries(
-          exampleNames.map((name) => [
-            name,
-            { summary: problemExamples[name].when, value: problemExamples[name].value },
-          ]),
-        ),
-      },
-    },
-  };
-}
-
-/** Error answers by status, each with the examples that status can really carry on the route. */
-function problemResponses<const T extends Record<number, readonly ExampleName[]>>(
-  byStatus: T,
-): { [S in keyof T]: ReturnType<typeof problemResponse> } {
-  return Object.fromEntries(
-    Object.entries(byStatus).map(([status, names]) => [status, problemResponse(names)]),
-  ) as { [S in keyof T]: ReturnType<typeof problemResponse> };
-}
+// The commands' 503: Kafka did not take the command in time, or the publisher refused it at once.
+const commandUnavailable = ['commandNotAccepted', 'commandQueueFull'] as const;
 
 export const createProblems = problemResponses({
   400: ['invalidBody', 'brokenJson'],
+  405: ['collectionMethodNotAllowed'],
   413: ['tooLarge'],
   415: ['notJson'],
   500: ['internal'],
-  503: ['commandNotAccepted'],
+  503: commandUnavailable,
 });
 export const updateProblems = problemResponses({
   400: ['invalidBody', 'invalidId', 'brokenJson'],
+  405: ['methodNotAllowed'],
   413: ['tooLarge'],
   415: ['notJson'],
   500: ['internal'],
-  503: ['commandNotAccepted'],
+  503: commandUnavailable,
 });
 export const deleteProblems = problemResponses({
   400: ['invalidId'],
+  405: ['methodNotAllowed'],
   500: ['internal'],
-  503: ['commandNotAccepted'],
+  503: commandUnavailable,
 });
 export const getProblems = problemResponses({
   400: ['invalidId'],
   404: ['notFound'],
+  405: ['methodNotAllowed'],
   500: ['internal'],
   503: ['readModelUnavailable'],
 });
