@@ -58,7 +58,17 @@ const meanings: Record<string, string> = {
   MONGO_COLLECTION: 'read-model collection',
   REDIS_URL: 'Redis connection URL',
   REDIS_KEY_PREFIX: 'prefix of cache keys',
-  REDIS_TTL_SECONDS: 'cache entry lifetime (a backstop: every event overwrites its entry)',
+  REDIS_TTL_SECONDS: 'cache entry lifetime, only with `REDIS_INDEX_ENABLED=false` (index entries never expire)',
+  KAFKA_MAX_BATCH_SIZE: 'most events projected as one batch',
+  REDIS_INDEX_ENABLED:
+    "Redis holds every product's state, so a miss is NOT_FOUND without MongoDB; entries never expire",
+  REDIS_INDEX_LOCK_MS: 'expiry of the warm-up lock (renewed while it runs)',
+  REDIS_INDEX_WARMUP_CHUNK: 'products copied per Redis round trip during a warm-up',
+  REDIS_INDEX_RETRY_MS: 'how soon an instance tries the warm-up again while the index is incomplete',
+  READ_FALLBACK_MAX_CONCURRENT: 'MongoDB reads in flight for queries Redis cannot answer; more get 503',
+  READ_FALLBACK_FAILURE_THRESHOLD: 'consecutive failed fallback reads that open the breaker',
+  READ_FALLBACK_OPEN_MS: 'how long an open breaker refuses before one trial read',
+  READ_FALLBACK_TIMEOUT_MS: 'server-side limit (`maxTimeMS`) of one fallback lookup',
   REDIS_COMMAND_TIMEOUT_MS: 'a slower Redis answer counts as a miss and falls back to MongoDB',
 };
 

@@ -8,10 +8,16 @@ import {
 } from '@cqrs-products/config';
 import { z } from 'zod';
 
+const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.stringbool().or(z.boolean());
+
 export const configSchema = z.object({
   ...serviceFields,
   grpc: z.object({ port: fields.port }),
-  kafka: consumerKafka,
+  kafka: consumerKafka.extend({
+    /** Events projected as one batch at most (one insert, or one delete and one insert, per batch). */
+    maxBatchSize: count(1, 10_000).default(500),
+  }),
   mongo: z.object({
     uri: fields.url(['mongodb', 'mongodb+srv']),
     database: z.string().min(1),
@@ -20,10 +26,33 @@ export const configSchema = z.object({
   redis: z.object({
     url: fields.url(['redis', 'rediss']),
     keyPrefix: z.string().min(1),
-    ttlSeconds: z.coerce.number().int().min(1),
+    /** Expiry of cache entries, only when the index is disabled (index entries never expire). */
+    ttlSeconds: count(1, 31_536_000),
     /** Bounds how long a slow or hung Redis can delay a query before it falls back to MongoDB. */
-    commandTimeoutMs: z.coerce.number().int().min(10).max(10_000),
+    commandTimeoutMs: count(10, 10_000),
+    index: z
+      .object({
+        /** Redis holds every product's state, so a miss is NOT_FOUND without MongoDB (cache-index.ts). */
+        enabled: flag.default(true),
+        /** Expiry of the warm-up lock, renewed while the warm-up runs. */
+        lockMs: count(1_000, 600_000).default(30_000),
+        /** Products read from MongoDB and written to Redis per round trip during a warm-up. */
+        warmUpChunk: count(10, 10_000).default(1_000),
+        /** How soon an instance tries again while the index is incomplete (e.g. another one warms it). */
+        retryMs: count(100, 600_000).default(5_000),
+      })
+      .prefault({}),
   }),
+  /** The bounded way from a query to MongoDB when Redis cannot answer (read-fallback.ts). */
+  readFallback: z
+    .object({
+      maxConcurrent: count(1, 1_000).default(4),
+      failureThreshold: count(1, 1_000).default(5),
+      openMs: count(100, 600_000).default(5_000),
+      /** Server-side limit of one fallback lookup (a scan on FerretDB: 300 ms at 100k products). */
+      timeoutMs: count(10, 60_000).default(2_000),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -31,6 +60,7 @@ export type Config = z.infer<typeof configSchema>;
 export const envMapping = {
   ...commonEnv,
   ...consumerKafkaEnv,
+  KAFKA_MAX_BATCH_SIZE: 'kafka.maxBatchSize',
   GRPC_PORT: 'grpc.port',
   MONGO_URI: 'mongo.uri',
   MONGO_DATABASE: 'mongo.database',
@@ -39,6 +69,14 @@ export const envMapping = {
   REDIS_KEY_PREFIX: 'redis.keyPrefix',
   REDIS_TTL_SECONDS: 'redis.ttlSeconds',
   REDIS_COMMAND_TIMEOUT_MS: 'redis.commandTimeoutMs',
+  REDIS_INDEX_ENABLED: 'redis.index.enabled',
+  REDIS_INDEX_LOCK_MS: 'redis.index.lockMs',
+  REDIS_INDEX_WARMUP_CHUNK: 'redis.index.warmUpChunk',
+  REDIS_INDEX_RETRY_MS: 'redis.index.retryMs',
+  READ_FALLBACK_MAX_CONCURRENT: 'readFallback.maxConcurrent',
+  READ_FALLBACK_FAILURE_THRESHOLD: 'readFallback.failureThreshold',
+  READ_FALLBACK_OPEN_MS: 'readFallback.openMs',
+  READ_FALLBACK_TIMEOUT_MS: 'readFallback.timeoutMs',
 } as const;
 
 export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url);

@@ -8,6 +8,12 @@ export const readerErrorCatalogue = {
     httpStatus: 409,
     grpcStatus: GrpcStatus.ALREADY_EXISTS,
   },
+  /** Redis could not answer and the bounded way to MongoDB is full, paused after failures, or failed. */
+  READ_MODEL_UNAVAILABLE: {
+    message: 'The read model cannot answer now, try again',
+    httpStatus: 503,
+    grpcStatus: GrpcStatus.UNAVAILABLE,
+  },
   PRODUCT_CHANGED_CONCURRENTLY: {
     message: 'Product was changed concurrently, try again',
     httpStatus: 409,

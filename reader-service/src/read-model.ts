@@ -3,27 +3,27 @@ import {
   decideDelete,
   decideUpdate,
   escapeRegex,
-  eventVersion,
   type Page,
   type Product,
   type ProductEvent,
   type ProductFields,
   pageOf,
-  projectEvent,
   type StoredProduct,
 } from './domain/product.js';
 import { readerErrors } from './errors.js';
 import type { ProductRepository, SaveOutcome } from './mongo/product.repository.js';
+import type { Projection } from './projection.js';
+import type { ReadFallback } from './read-fallback.js';
 import type { ProductCache } from './redis/product.cache.js';
-
-export interface ReadModelLog {
-  debug(obj: object, msg: string): void;
-}
 
 export interface ReadModelDeps {
   readonly repository: ProductRepository;
   readonly cache: ProductCache;
-  readonly log: ReadModelLog;
+  readonly projection: Projection;
+  /** The bounded way to MongoDB for queries Redis cannot answer. */
+  readonly fallback: ReadFallback;
+  /** Server-side limit of one fallback lookup. */
+  readonly fallbackTimeoutMs: number;
   readonly now?: () => Date;
 }
 
@@ -50,16 +50,23 @@ const directWriteAttempts = 3;
 export function createReadModel({
   repository,
   cache,
-  log,
+  projection,
+  fallback,
+  fallbackTimeoutMs,
   now = () => new Date(),
 }: ReadModelDeps): ReadModel {
-  const apply = async (event: ProductEvent): Promise<SaveOutcome> => {
-    const stored = projectEvent(event);
-    const outcome = await repository.saveIfNewer(stored);
-    // Only after MongoDB has it: the cache must never be ahead of the read model.
-    if (outcome === 'applied') await cache.remember(stored);
-    else log.debug({ type: event.type, version: eventVersion(event) }, 'stale event ignored');
-    return outcome;
+  const apply = async (event: ProductEvent): Promise<SaveOutcome> =>
+    (await projection.applyAll([event]))[0] ?? 'stale';
+
+  /** Redis first; MongoDB only when Redis cannot answer, and then through the bounded fallback. */
+  const lookup = async (productId: string): Promise<StoredProduct | undefined> => {
+    const cached = await cache.lookup(productId);
+    if (cached.kind === 'hit') return cached.stored;
+    if (cached.kind === 'absent') return undefined;
+    const stored = await fallback.run(() => repository.find(productId, { maxTimeMS: fallbackTimeoutMs }));
+    // Not awaited: filling the cache must not slow the answer, and it never throws.
+    if (stored) void cache.fill(stored).catch(() => {});
+    return stored ?? undefined;
   };
 
   /** Read, decide, write with the version guard; a lost race means re-reading, never overwriting. */
@@ -83,12 +90,7 @@ export function createReadModel({
     apply,
 
     getById: async (productId) => {
-      let stored = await cache.get(productId);
-      if (!stored) {
-        stored = (await repository.find(productId)) ?? undefined;
-        // Not awaited: filling the cache must not slow the answer, and it never throws.
-        if (stored) void cache.remember(stored);
-      }
+      const stored = await lookup(productId);
       if (stored?.kind !== 'live') throw readerErrors.PRODUCT_NOT_FOUND(productId);
       return stored.product;
     },

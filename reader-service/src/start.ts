@@ -1,5 +1,11 @@
 import { deadLetterTopic, loadReaderProto, productTopics } from '@cqrs-products/contracts';
-import { createKafka, createProducer, ensureTopics, pingKafka } from '@cqrs-products/kafka';
+import {
+  consumerReadiness,
+  createKafka,
+  createProducer,
+  ensureTopics,
+  pingKafka,
+} from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
 import {
   createRegistry,
@@ -14,9 +20,13 @@ import { MongoClient } from 'mongodb';
 import type { Config } from './config.js';
 import { startReaderServer } from './grpc/reader.server.js';
 import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
-import { cacheMetrics, observeMongoCommands, projectionMetrics } from './metrics.js';
+import { cacheMetrics, fallbackMetrics, observeMongoCommands, projectionMetrics } from './metrics.js';
+import { type CacheRepairDocument, createCacheRepairLog } from './mongo/cache-repair.repository.js';
 import { createProductRepository, type ProductDocument } from './mongo/product.repository.js';
+import { createProjection } from './projection.js';
+import { createReadFallback } from './read-fallback.js';
 import { createReadModel } from './read-model.js';
+import { createCacheIndex } from './redis/cache-index.js';
 import { createProductCache } from './redis/product.cache.js';
 
 export interface ReaderService {
@@ -24,6 +34,7 @@ export interface ReaderService {
   /** The bound ports (useful when the config asked for port 0). */
   readonly grpcPort: number;
   readonly probesPort: number;
+  readonly metricsPort: number;
   stop(): Promise<void>;
 }
 
@@ -56,14 +67,42 @@ export async function start(config: Config): Promise<ReaderService> {
   const topics = productTopics(config.kafka.topicPrefix).events;
   const producer = createProducer(kafka);
 
-  const collection = mongo.db(config.mongo.database).collection<ProductDocument>(config.mongo.collection);
-  const repository = createProductRepository(collection);
+  const database = mongo.db(config.mongo.database);
+  const repository = createProductRepository(database.collection<ProductDocument>(config.mongo.collection));
+  const repairLog = createCacheRepairLog(
+    database.collection<CacheRepairDocument>(`${config.mongo.collection}_cache_repairs`),
+  );
   const mongoPing = () => mongo.db(config.mongo.database).command({ ping: 1 });
+  const { keyPrefix, index: indexConfig } = config.redis;
+  const cacheMetricSet = cacheMetrics(registry);
+  const index = indexConfig.enabled
+    ? createCacheIndex({
+        redis,
+        keyPrefix,
+        scan: (chunkSize) => repository.scan(chunkSize),
+        log: log.child({ component: 'cache-index' }),
+        lockMs: indexConfig.lockMs,
+        chunkSize: indexConfig.warmUpChunk,
+        retryMs: indexConfig.retryMs,
+        warmUps: cacheMetricSet.warmUps,
+      })
+    : undefined;
+  const cache = createProductCache({
+    metrics: { ...cacheMetricSet, db },
+    redis,
+    keyPrefix,
+    // As the index, entries must not expire: an expired entry would be a false NOT_FOUND.
+    ttlSeconds: index ? 0 : config.redis.ttlSeconds,
+    log: log.child({ component: 'cache' }),
+    ...(index && { index, source: repository, repairLog }),
+  });
 
   try {
     // Fail at start-up, not on the first event, when MongoDB or Kafka is wrong.
     await mongo.connect();
     await repository.ensureIndexes();
+    // Before serving: keys a previous process could not write must not be answered from Redis.
+    await cache.recover();
     await pingKafka(kafka);
     if (config.kafka.topics.create) {
       const names = Object.values(topics);
@@ -71,6 +110,7 @@ export async function start(config: Config): Promise<ReaderService> {
     }
     await producer.connect();
   } catch (error) {
+    cache.close();
     redis.disconnect();
     await producer.disconnect().catch(() => {});
     await mongo.close();
@@ -80,14 +120,15 @@ export async function start(config: Config): Promise<ReaderService> {
     log.warn({ err: error }, 'redis unavailable at start-up, serving from MongoDB until it is back');
   });
 
-  const cache = createProductCache({
-    metrics: { ...cacheMetrics(registry), db },
-    redis,
-    keyPrefix: config.redis.keyPrefix,
-    ttlSeconds: config.redis.ttlSeconds,
-    log: log.child({ component: 'cache' }),
+  await index?.start();
+  const projection = createProjection({ repository, cache, log: log.child({ component: 'projection' }) });
+  const readModel = createReadModel({
+    repository,
+    cache,
+    projection,
+    fallback: createReadFallback({ ...config.readFallback, metrics: fallbackMetrics(registry) }),
+    fallbackTimeoutMs: config.readFallback.timeoutMs,
   });
-  const readModel = createReadModel({ repository, cache, log: log.child({ component: 'read-model' }) });
   const grpc = await startReaderServer({
     host: config.host,
     port: config.grpc.port,
@@ -100,7 +141,8 @@ export async function start(config: Config): Promise<ReaderService> {
     kafka,
     groupId: config.kafka.groupId,
     topics,
-    readModel,
+    projection,
+    maxBatchSize: config.kafka.maxBatchSize,
     deadLetterProducer: producer,
     log: log.child({ component: 'consumer' }),
     mongoHealthy: () => mongoPing().then(() => true),
@@ -109,7 +151,13 @@ export async function start(config: Config): Promise<ReaderService> {
   const probes = await startProbeServer({
     host: config.host,
     port: config.probes.port,
-    checks: { mongo: mongoPing, redis: () => redis.ping(), kafka: () => pingKafka(kafka) },
+    checks: {
+      mongo: mongoPing,
+      redis: () => redis.ping(),
+      kafka: () => pingKafka(kafka),
+      // A consumer that stopped consuming makes the reader unready even while all three answer.
+      events: consumerReadiness(consumer),
+    },
   });
   const metricsServer = await startMetricsServer({ host: config.host, port: config.metrics.port, registry });
   log.info(
@@ -121,11 +169,13 @@ export async function start(config: Config): Promise<ReaderService> {
     log,
     grpcPort: grpc.port,
     probesPort: probes.port,
+    metricsPort: metricsServer.port,
     // Intake first (traffic drains, the in-flight event finishes and commits), storage last.
     stop: async () => {
       probes.markShuttingDown();
       await consumer.stop();
       await grpc.stop(5_000);
+      await index?.stop();
       await producer.disconnect();
       cache.close();
       await redis.quit().catch(() => redis.disconnect());

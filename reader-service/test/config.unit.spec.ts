@@ -1,8 +1,20 @@
 import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from '@cqrs-products/config';
 import { runServiceMainToExit } from '@cqrs-products/testing';
 import { describe, expect, it } from 'vitest';
+import { configSchema, defaultConfigFile, envMapping } from '../src/config.js';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+const load = (env: NodeJS.ProcessEnv, file: string | undefined = fileURLToPath(defaultConfigFile)) =>
+  loadConfig({ schema: configSchema, envMapping, file, env });
+const errorOf = (env: NodeJS.ProcessEnv) => {
+  try {
+    load(env);
+    return undefined;
+  } catch (error) {
+    return error instanceof ConfigError ? error.message : String(error);
+  }
+};
 
 describe('reader-service start-up with a wrong config', () => {
   it('stops with exit code 1 and one line naming the key and its variable', () => {
@@ -12,5 +24,87 @@ describe('reader-service start-up with a wrong config', () => {
     expect(result.stderr).toBe(
       'invalid config: mongo.uri (env MONGO_URI): expected a mongodb or mongodb+srv URL\n',
     );
+  });
+});
+
+describe('batch projection, Redis index and MongoDB fallback settings', () => {
+  it('default to batches of 500, the index on, and a bounded fallback', () => {
+    const config = load({});
+    expect(config.kafka.maxBatchSize).toBe(500);
+    expect(config.redis.index).toEqual({ enabled: true, lockMs: 30_000, warmUpChunk: 1_000, retryMs: 5_000 });
+    expect(config.readFallback).toEqual({
+      maxConcurrent: 4,
+      failureThreshold: 5,
+      openMs: 5_000,
+      timeoutMs: 2_000,
+    });
+  });
+
+  it('take the same defaults when the file does not name them', () => {
+    const config = load(
+      {
+        SERVICE_NAME: 'reader',
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        GRPC_PORT: '1',
+        PROBES_PORT: '2',
+        METRICS_PORT: '3',
+        KAFKA_BROKERS: '127.0.0.1:9092',
+        KAFKA_GROUP_ID: 'g',
+        KAFKA_CREATE_TOPICS: 'false',
+        KAFKA_TOPIC_PARTITIONS: '1',
+        KAFKA_TOPIC_REPLICATION_FACTOR: '1',
+        MONGO_URI: 'mongodb://127.0.0.1:27017',
+        MONGO_DATABASE: 'products',
+        MONGO_COLLECTION: 'products',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_KEY_PREFIX: 'p:',
+        REDIS_TTL_SECONDS: '300',
+        REDIS_COMMAND_TIMEOUT_MS: '500',
+      },
+      undefined,
+    );
+    expect(config.redis.index.enabled).toBe(true);
+    expect(config.readFallback.maxConcurrent).toBe(4);
+  });
+
+  it('are read from their environment variables', () => {
+    const config = load({
+      KAFKA_MAX_BATCH_SIZE: '200',
+      REDIS_INDEX_ENABLED: 'false',
+      REDIS_INDEX_LOCK_MS: '60000',
+      REDIS_INDEX_WARMUP_CHUNK: '250',
+      REDIS_INDEX_RETRY_MS: '1000',
+      READ_FALLBACK_MAX_CONCURRENT: '8',
+      READ_FALLBACK_FAILURE_THRESHOLD: '3',
+      READ_FALLBACK_OPEN_MS: '2000',
+      READ_FALLBACK_TIMEOUT_MS: '750',
+    });
+    expect(config.kafka.maxBatchSize).toBe(200);
+    expect(config.redis.index).toEqual({ enabled: false, lockMs: 60_000, warmUpChunk: 250, retryMs: 1_000 });
+    expect(config.readFallback).toEqual({
+      maxConcurrent: 8,
+      failureThreshold: 3,
+      openMs: 2_000,
+      timeoutMs: 750,
+    });
+  });
+
+  it.each([
+    [{ KAFKA_MAX_BATCH_SIZE: '0' }, /^invalid config: kafka\.maxBatchSize \(env KAFKA_MAX_BATCH_SIZE\): /],
+    [
+      { REDIS_INDEX_ENABLED: 'perhaps' },
+      /^invalid config: redis\.index\.enabled \(env REDIS_INDEX_ENABLED\): /,
+    ],
+    [
+      { READ_FALLBACK_MAX_CONCURRENT: '0' },
+      /^invalid config: readFallback\.maxConcurrent \(env READ_FALLBACK/,
+    ],
+    [
+      { READ_FALLBACK_TIMEOUT_MS: 'soon' },
+      /^invalid config: readFallback\.timeoutMs \(env READ_FALLBACK_TIMEOUT_MS\)/,
+    ],
+  ])('refuse %j with one line naming the key', (env, message) => {
+    expect(errorOf(env)).toMatch(message);
   });
 });

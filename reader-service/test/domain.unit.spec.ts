@@ -5,6 +5,7 @@ import {
   decideDelete,
   decideUpdate,
   escapeRegex,
+  newestPerProduct,
   type Product,
   pageOf,
   projectEvent,
@@ -46,6 +47,26 @@ describe('projecting an event', () => {
     expect(projectEvent({ type: 'ProductDeleted', productId: id, version: 4, deletedAt: t0 })).toEqual(
       deleted(4),
     );
+  });
+});
+
+describe('the newest version of each product in a batch', () => {
+  const other = '9b1d4c2e-0f3a-4b5c-8d7e-6f5a4b3c2d1e';
+  const liveOf = (productId: string, version: number): StoredProduct => ({
+    kind: 'live',
+    product: { ...product(version), productId },
+  });
+
+  it('keeps only the highest version of a product, whichever position it has', () => {
+    expect(newestPerProduct([live(1), live(3), deleted(4), live(2)])).toEqual([2]);
+  });
+
+  it('keeps one position per product, products in order of first appearance', () => {
+    expect(newestPerProduct([liveOf(other, 2), live(1), liveOf(other, 5), live(2)])).toEqual([2, 3]);
+  });
+
+  it('keeps the first of two equal versions (a duplicate delivery)', () => {
+    expect(newestPerProduct([live(2), live(2)])).toEqual([0]);
   });
 });
 

@@ -285,6 +285,6 @@ describe('probes', () => {
   it('report ready when MongoDB, Redis and Kafka answer', async () => {
     const response = await fetch(`http://127.0.0.1:${reader.service.probesPort}/ready`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: { mongo: 'ok', redis: 'ok', kafka: 'ok' } });
+    expect(await response.json()).toEqual({ status: { mongo: 'ok', redis: 'ok', kafka: 'ok', events: 'ok' } });
   });
 });

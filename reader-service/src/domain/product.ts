@@ -43,6 +43,24 @@ export const eventVersion = (event: ProductEvent): number =>
 export const storedVersion = (stored: StoredProduct): number =>
   stored.kind === 'live' ? stored.product.version : stored.tombstone.version;
 
+export const storedId = (stored: StoredProduct): string =>
+  stored.kind === 'live' ? stored.product.productId : stored.tombstone.productId;
+
+/**
+ * Of several versions of one product in a batch only the newest can matter: once it is saved the
+ * others are stale. Returns the position of each product's newest version (the first of equal
+ * ones), products in order of first appearance.
+ */
+export function newestPerProduct(batch: readonly StoredProduct[]): number[] {
+  const newest = new Map<string, number>();
+  batch.forEach((stored, position) => {
+    const seen = newest.get(storedId(stored));
+    const seenVersion = seen === undefined ? 0 : storedVersion(batch[seen] as StoredProduct);
+    if (storedVersion(stored) > seenVersion) newest.set(storedId(stored), position);
+  });
+  return [...newest.values()];
+}
+
 /** The document an event leaves behind (created and updated carry the full product state). */
 export function projectEvent(event: ProductEvent): StoredProduct {
   switch (event.type) {

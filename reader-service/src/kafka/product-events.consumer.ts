@@ -5,33 +5,64 @@ import {
   type FailureKind,
   type Kafka,
   type KafkaLog,
+  type MessageVerdict,
+  PoisonMessageError,
   type Producer,
+  type ReceivedMessage,
   type RetryPolicy,
   startConsumer,
 } from '@cqrs-products/kafka';
 import type { KafkaMetrics } from '@cqrs-products/metrics';
 import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
+import type { ProductEvent } from '../domain/product.js';
 import { changedAt, type ProjectionMetrics } from '../metrics.js';
-import type { ReadModel } from '../read-model.js';
+import type { Projection } from '../projection.js';
 import { parseProductEvent } from './product-event.parser.js';
 
 export interface ProductEventsConsumerOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   readonly topics: ProductTopics['events'];
-  readonly readModel: Pick<ReadModel, 'apply'>;
+  readonly projection: Projection;
   readonly deadLetterProducer: Producer;
   readonly log: KafkaLog;
   /** Resolves true while MongoDB answers: failures during an outage wait instead of dead-lettering. */
   readonly mongoHealthy: () => Promise<boolean>;
   readonly retry?: RetryPolicy;
+  /** Messages handled as one batch at most (one MongoDB insert, or one delete and one insert). */
+  readonly maxBatchSize?: number;
   readonly metrics?: { readonly kafka: KafkaMetrics; readonly projection: ProjectionMetrics };
 }
 
+export interface DecodedBatch {
+  /** The batch's valid events, in offset order. */
+  readonly events: ProductEvent[];
+  /** One per message: done, or dead-letter for a message that can never become an event. */
+  readonly verdicts: MessageVerdict[];
+}
+
+const done: MessageVerdict = { kind: 'done' };
+
+/** Poison messages get a dead-letter verdict of their own; their neighbours are projected. */
+export function decodeBatch(kind: EventKind, messages: readonly ReceivedMessage[]): DecodedBatch {
+  const events: ProductEvent[] = [];
+  const verdicts = messages.map(({ message }): MessageVerdict => {
+    try {
+      events.push(parseProductEvent(kind, message.value));
+      return done;
+    } catch (error) {
+      if (error instanceof PoisonMessageError) return { kind: 'dead-letter', error };
+      throw error;
+    }
+  });
+  return { events, verdicts };
+}
+
 /**
- * product_created|updated|deleted -> decode and validate -> apply to the read model -> commit.
- * Offsets are committed by the runner only after the event is applied (or found stale), or
- * dead-lettered when it is poison; a MongoDB outage pauses the partition instead.
+ * product_created|updated|deleted -> decode and validate a batch -> project it -> commit.
+ * The runner commits a batch's offset only after it is projected (or found stale) and its poison
+ * messages are dead-lettered; a MongoDB outage pauses the partition instead, and any other failure
+ * makes the runner retry the batch a message at a time, so only the culprit is dead-lettered.
  */
 export function startProductEventsConsumer(options: ProductEventsConsumerOptions): Promise<ConsumerRunner> {
   const kindOfTopic = new Map(
@@ -47,13 +78,17 @@ export function startProductEventsConsumer(options: ProductEventsConsumerOptions
     classify: classifyMongoFailure,
     dependenciesHealthy: options.mongoHealthy,
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.maxBatchSize ? { maxBatchSize: options.maxBatchSize } : {}),
     ...(options.metrics ? { metrics: options.metrics.kafka } : {}),
-    handle: async ({ topic, message }) => {
+    handleBatch: async (messages) => {
+      const topic = messages[0]?.topic ?? '';
       const kind = kindOfTopic.get(topic);
       if (!kind) throw new Error(`not subscribed to topic ${topic}`);
-      const event = parseProductEvent(kind, message.value);
-      await options.readModel.apply(event);
-      options.metrics?.projection.lag.observe({ topic }, (Date.now() - changedAt(event).getTime()) / 1000);
+      const { events, verdicts } = decodeBatch(kind, messages);
+      await options.projection.applyAll(events);
+      const lag = options.metrics?.projection.lag;
+      for (const event of events) lag?.observe({ topic }, (Date.now() - changedAt(event).getTime()) / 1000);
+      return verdicts;
     },
   });
 }

@@ -1,19 +1,49 @@
 import type { Redis } from 'ioredis';
-import type { StoredProduct } from '../domain/product.js';
+import { type StoredProduct, storedId } from '../domain/product.js';
 import type { CacheMetrics } from '../metrics.js';
+import type { CacheRepairLog } from '../mongo/cache-repair.repository.js';
+import { createCacheStore } from './cache-store.js';
 
 export interface CacheLog {
   warn(obj: object, msg: string): void;
 }
 
+export type CacheLookup =
+  | { readonly kind: 'hit'; readonly stored: StoredProduct }
+  /** The index is complete and holds no entry: MongoDB holds no such product either. */
+  | { readonly kind: 'absent' }
+  /** Redis cannot answer for this product now: ask MongoDB. */
+  | { readonly kind: 'unknown' };
+
+/** How far Redis' answers can be trusted, judged from the completeness marker (cache-index.ts). */
+export type IndexTrust = 'complete' | 'partial' | 'none';
+
+export interface IndexJudge {
+  trust(marker: string | null): IndexTrust;
+}
+
+/** Where a repair reads the current state from (MongoDB). */
+export interface RepairSource {
+  findMany(productIds: readonly string[]): Promise<StoredProduct[]>;
+  scan(chunkSize: number): AsyncIterable<StoredProduct[]>;
+}
+
 export interface ProductCache {
-  /** The cached document, or undefined on a miss, a Redis failure, or a key awaiting repair. */
+  lookup(productId: string): Promise<CacheLookup>;
+  /** The cached document, or undefined when Redis cannot answer (a miss, a failure, a key awaiting repair). */
   get(productId: string): Promise<StoredProduct | undefined>;
   /**
-   * Caches the document unless the cache already holds the same or a newer version. Used both to
-   * fill the cache after a MongoDB read and to overwrite it after a change; never throws.
+   * Writes the states a batch left in MongoDB, in one round trip, never moving an entry back. An
+   * entry whose write failed is not trusted until repaired. Throws only when that could not be
+   * recorded durably (the batch must then come again).
    */
+  rememberAll(batch: readonly StoredProduct[]): Promise<void>;
+  /** `rememberAll` of one that never throws. */
   remember(stored: StoredProduct): Promise<void>;
+  /** Fills the cache after a MongoDB read; best effort (nothing to repair if it fails). */
+  fill(stored: StoredProduct): Promise<void>;
+  /** Takes over the repairs a previous process recorded and did not finish. */
+  recover(): Promise<void>;
   /** Stops the repair timer (the Redis client itself belongs to the caller). */
   close(): void;
 }
@@ -21,140 +51,176 @@ export interface ProductCache {
 export interface ProductCacheOptions {
   readonly redis: Redis;
   readonly keyPrefix: string;
+  /** Entries expire after this long; 0: never, they serve as the complete index. */
   readonly ttlSeconds: number;
   readonly log: CacheLog;
   readonly metrics?: CacheMetrics;
-  /** How often keys whose update failed are retried (deleted) while Redis was unreachable. */
+  /** Without it, Redis never answers for a product it holds no entry of. */
+  readonly index?: IndexJudge;
+  /**
+   * A repair rewrites entries from here. Without it a repair deletes them, which is only right
+   * for a cache that is not the index (a deleted entry would there mean a false NOT_FOUND).
+   */
+  readonly source?: RepairSource;
+  readonly repairLog?: CacheRepairLog;
+  /** How often keys whose write failed are retried while Redis was unreachable. */
   readonly repairIntervalMs?: number;
-  /** Beyond this many keys awaiting repair, the whole prefix is cleared instead. */
+  /** Beyond this many keys awaiting repair, every entry is repaired (one scan) instead. */
   readonly maxRepairKeys?: number;
 }
 
-/*
- * Each entry is a hash {version, doc} written only by this script: it sets the entry when it is
- * absent or holds an older version. Why not plain SET or DEL: a query can read version 1 from
- * MongoDB, then an event applies version 2 and updates the cache, then the query writes its
- * version 1 back. With the version compared inside Redis (atomically), that late write is
- * refused, so the cache only ever moves forward. Changes overwrite instead of deleting for the
- * same reason: a deleted entry would forget the version that guards it.
- */
-const rememberScript = `
-local current = tonumber(redis.call('HGET', KEYS[1], 'version'))
-if current and current >= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'doc', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return 1
-`;
+/** Up to this many keys are repaired by id (one `$in` query); more cost one full scan anyway. */
+const repairByIdLimit = 500;
 
 /**
- * Read-through cache for GetProductById, best effort: any Redis failure is logged and treated as
- * a miss, so queries fall back to MongoDB and event handling never fails because of Redis.
+ * Read-through cache for GetProductById and, with an `index`, the complete by-id index of the
+ * read model: every applied event writes its product's state, so a miss under a complete marker
+ * is an answer. Redis failures never fail a read (it falls back to MongoDB) nor an event.
  *
  * A change that could not be written to Redis (Redis down or slow) would leave the old version
- * cached. Such keys are remembered in memory: reads bypass the cache for them and a timer deletes
- * them once Redis answers again. If this process dies before that, the TTL is the backstop.
+ * there. Such keys are remembered (in memory and in the repair log): reads bypass Redis for them
+ * and a timer rewrites them from MongoDB once Redis answers again.
  */
 export function createProductCache(options: ProductCacheOptions): ProductCache {
-  const { redis, keyPrefix, ttlSeconds, log } = options;
+  const { ttlSeconds, log, index, source, repairLog } = options;
+  const store = createCacheStore(options.redis, options.keyPrefix, options.metrics?.db);
   const maxRepairKeys = options.maxRepairKeys ?? 10_000;
-  const needRepair = new Set<string>();
-  let clearAll = false;
+  // Each mark has a generation, so a repair clears only the marks made before it read MongoDB.
+  const needRepair = new Map<string, number>();
+  let generation = 0;
+  let allSince: number | undefined;
   let repairTimer: NodeJS.Timeout | undefined;
-  const key = (productId: string) => `${keyPrefix}${productId}`;
-  const db = options.metrics?.db;
-  const timed = <T>(operation: string, work: () => Promise<T>) =>
-    db ? db.time('redis', operation, work) : work();
+  let repairing = false;
+  const count = (result: string) => options.metrics?.lookups.inc({ result });
+  const bypass = (productId: string) => allSince !== undefined || needRepair.has(productId);
+
+  const report = () => {
+    options.metrics?.repairPending.set({ scope: 'keys' }, needRepair.size);
+    options.metrics?.repairPending.set({ scope: 'all' }, allSince === undefined ? 0 : 1);
+  };
+
+  /** Returns whether every entry now awaits repair. */
+  const markForRepair = (productIds: readonly string[] | 'all'): boolean => {
+    generation++;
+    if (
+      allSince !== undefined ||
+      productIds === 'all' ||
+      needRepair.size + productIds.length > maxRepairKeys
+    ) {
+      allSince = generation;
+    } else {
+      for (const productId of productIds) needRepair.set(productId, generation);
+    }
+    report();
+    scheduleRepair();
+    return allSince !== undefined;
+  };
+
+  const rewrite = async (batch: readonly StoredProduct[]): Promise<void> => {
+    const failed = await store.write(batch, ttlSeconds);
+    if (failed.length > 0) throw new Error(`${failed.length} cache entries could not be rewritten`);
+  };
+
+  const repairRound = async (): Promise<void> => {
+    // Reading MongoDB first would cost a scan per round for as long as Redis is down.
+    await options.redis.ping();
+    const upTo = generation;
+    const logged = repairLog
+      ? await repairLog.pending(repairByIdLimit)
+      : { entryIds: [], productIds: [], all: false };
+    const ids = [...new Set([...needRepair.keys(), ...logged.productIds])];
+    const all = allSince !== undefined || logged.all || ids.length > repairByIdLimit;
+    if (source && all) {
+      for await (const chunk of source.scan(1_000)) await rewrite(chunk);
+    } else if (source) {
+      const found = await source.findMany(ids);
+      await rewrite(found);
+      const stored = new Set(found.map(storedId));
+      await store.remove(ids.filter((id) => !stored.has(id)));
+    } else if (all) {
+      await store.removeAll();
+    } else {
+      await store.remove(ids);
+    }
+    await repairLog?.done(logged.entryIds);
+    for (const [productId, marked] of needRepair) if (marked <= upTo) needRepair.delete(productId);
+    if (allSince !== undefined && allSince <= upTo) allSince = undefined;
+    report();
+  };
 
   const repair = async (): Promise<void> => {
     repairTimer = undefined;
+    if (repairing) return;
+    repairing = true;
     try {
-      if (clearAll) {
-        await deleteByPrefix(redis, keyPrefix);
-        clearAll = false;
-        needRepair.clear();
-      }
-      for (const productId of [...needRepair]) {
-        await redis.del(key(productId));
-        needRepair.delete(productId);
-      }
+      await repairRound();
     } catch (error) {
-      log.warn({ err: error, pending: needRepair.size, clearAll }, 'cache repair failed, will retry');
-      scheduleRepair();
+      log.warn({ err: error, pending: needRepair.size, all: allSince !== undefined }, 'cache repair failed');
+    } finally {
+      repairing = false;
+      if (needRepair.size > 0 || allSince !== undefined) scheduleRepair();
     }
   };
   const scheduleRepair = (): void => {
     repairTimer ??= setTimeout(() => void repair(), options.repairIntervalMs ?? 1_000);
   };
-  const markForRepair = (productId: string): void => {
-    if (needRepair.size >= maxRepairKeys) clearAll = true;
-    else needRepair.add(productId);
-    scheduleRepair();
+
+  const lookup = async (productId: string): Promise<CacheLookup> => {
+    if (bypass(productId)) {
+      count('bypass');
+      return { kind: 'unknown' };
+    }
+    let entry: Awaited<ReturnType<typeof store.read>>;
+    try {
+      entry = await store.read(productId);
+    } catch (error) {
+      count('error');
+      log.warn({ err: error, productId }, 'cache read failed, reading MongoDB');
+      return { kind: 'unknown' };
+    }
+    const trust = index ? index.trust(entry.marker) : 'partial';
+    if (trust === 'none') {
+      count('untrusted');
+      return { kind: 'unknown' };
+    }
+    if (entry.stored) {
+      count('hit');
+      return { kind: 'hit', stored: entry.stored };
+    }
+    count(trust === 'complete' ? 'absent' : 'miss');
+    return trust === 'complete' ? { kind: 'absent' } : { kind: 'unknown' };
   };
-  const bypass = (productId: string) => clearAll || needRepair.has(productId);
+
+  const rememberAll = async (batch: readonly StoredProduct[]): Promise<void> => {
+    const failed = await store.write(batch, ttlSeconds);
+    if (failed.length === 0) return;
+    // Whether the writes happened is unknown; the entries must not be trusted until rewritten.
+    log.warn({ products: failed.length }, 'cache write failed, entries scheduled for repair');
+    const all = markForRepair(failed);
+    await repairLog?.record(all ? 'all' : failed);
+  };
 
   return {
+    lookup,
     get: async (productId) => {
-      if (bypass(productId)) {
-        options.metrics?.lookups.inc({ result: 'miss' });
-        return undefined;
-      }
-      try {
-        const doc = await timed('HGET', () => redis.hget(key(productId), 'doc'));
-        options.metrics?.lookups.inc({ result: doc ? 'hit' : 'miss' });
-        return doc ? decode(doc) : undefined;
-      } catch (error) {
-        options.metrics?.lookups.inc({ result: 'error' });
-        log.warn({ err: error, productId }, 'cache read failed, reading MongoDB');
-        return undefined;
+      const found = await lookup(productId);
+      return found.kind === 'hit' ? found.stored : undefined;
+    },
+    rememberAll,
+    remember: (stored) =>
+      rememberAll([stored]).catch((error: unknown) => log.warn({ err: error }, 'cache repair not recorded')),
+    fill: async (stored) => {
+      await store.write([stored], ttlSeconds);
+    },
+    recover: async () => {
+      const logged = await repairLog?.pending(maxRepairKeys);
+      if (logged && (logged.all || logged.productIds.length > 0)) {
+        markForRepair(logged.all ? 'all' : logged.productIds);
       }
     },
-
-    remember: async (stored) => {
-      const { productId, version } = stored.kind === 'live' ? stored.product : stored.tombstone;
-      if (bypass(productId)) return;
-      try {
-        await timed('EVAL', () =>
-          redis.eval(rememberScript, 1, key(productId), version, encode(stored), ttlSeconds),
-        );
-      } catch (error) {
-        // Whether the write happened is unknown; the entry must not be trusted until deleted.
-        log.warn({ err: error, productId, version }, 'cache write failed, entry scheduled for repair');
-        markForRepair(productId);
-      }
-    },
-
     close: () => {
       if (repairTimer) clearTimeout(repairTimer);
       repairTimer = undefined;
     },
-  };
-}
-
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
-const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
-
-const encode = (stored: StoredProduct): string => JSON.stringify(stored);
-
-/** Dates travel as ISO strings in JSON; revive them so cached and stored documents look the same. */
-function decode(json: string): StoredProduct {
-  const stored = JSON.parse(json) as StoredProduct;
-  if (stored.kind === 'deleted') {
-    return {
-      kind: 'deleted',
-      tombstone: { ...stored.tombstone, deletedAt: new Date(stored.tombstone.deletedAt) },
-    };
-  }
-  const { createdAt, updatedAt } = stored.product;
-  return {
-    kind: 'live',
-    product: { ...stored.product, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) },
   };
 }

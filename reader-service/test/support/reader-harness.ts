@@ -2,7 +2,6 @@ import {
   deadLetterTopic,
   type KafkaMessageName,
   type KafkaMessages,
-  loadReaderProto,
   type ProductTopics,
   productTopics,
   toTimestamp,
@@ -16,24 +15,23 @@ import {
   sendMessage,
 } from '@cqrs-products/kafka';
 import { testEndpoints, uniqueName, until } from '@cqrs-products/testing';
-import { type CallOptions, type Client, credentials, type ServiceError } from '@grpc/grpc-js';
+import { Redis } from 'ioredis';
 import { type Collection, MongoClient } from 'mongodb';
 import { type Config, configSchema } from '../../src/config.js';
 import type { ProductDocument } from '../../src/mongo/product.repository.js';
+import { cacheKeys } from '../../src/redis/cache-store.js';
 import { type ReaderService, start } from '../../src/start.js';
+import {
+  deleteKeys,
+  grpcCaller,
+  mongoCommandsOf,
+  type ReaderCall,
+  untilCommitted,
+} from './reader-clients.js';
+
+export { type CallResult, deleteKeys, grpcCaller, type ReaderCall } from './reader-clients.js';
 
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
-
-export interface CallResult<T> {
-  readonly error: ServiceError | null;
-  readonly value: T | undefined;
-}
-
-/** The reader's gRPC methods as plain promises that resolve with the error instead of throwing. */
-export type ReaderCall = <T = Record<string, unknown>>(
-  method: string,
-  request: object,
-) => Promise<CallResult<T>>;
 
 export interface WireProduct {
   readonly ProductID: string;
@@ -51,6 +49,9 @@ export interface ReaderHarness {
   readonly producer: Producer;
   /** The reader's own collection, for asserting what the read model stores. */
   readonly products: Collection<ProductDocument>;
+  /** The test's own Redis client and the reader's keys in it (a prefix of this harness only). */
+  readonly redis: Redis;
+  readonly keys: ReturnType<typeof cacheKeys>;
   readonly call: ReaderCall;
   readonly address: string;
   created(product: WireProduct): Promise<void>;
@@ -58,15 +59,26 @@ export interface ReaderHarness {
   deleted(productId: string, version: number): Promise<void>;
   /** Sends raw bytes to an event topic (for poison messages). */
   sendRaw(topic: string, key: string, value: Buffer): Promise<void>;
+  /** Sends events in ONE produce request, so the reader fetches them as one batch (per partition). */
+  sendBatch(
+    topic: string,
+    messages: readonly { key: string; value: Buffer; partition?: number }[],
+  ): Promise<void>;
   /** Resolves when the reader has committed every message sent so far on its event topics. */
   untilConsumed(timeoutMs?: number): Promise<void>;
   /** Collects every message of a topic (e.g. a DLQ) as it arrives. */
   collect(topic: string): Promise<KafkaMessage[]>;
+  /** Resolves when the Redis index is marked complete for the Redis process it runs in. */
+  untilIndexComplete(timeoutMs?: number): Promise<void>;
+  /** MongoDB commands the reader has issued so far, by command name (its own /metrics; no pings). */
+  mongoCommands(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
 export interface HarnessOptions {
   readonly redisUrl?: string;
+  readonly readFallback?: Partial<Config['readFallback']>;
+  readonly index?: Partial<Config['redis']['index']>;
 }
 
 /**
@@ -94,7 +106,9 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
       keyPrefix: `${uniqueName('reader')}:product:`,
       ttlSeconds: 120,
       commandTimeoutMs: 300,
+      index: { retryMs: 200, ...options.index },
     },
+    readFallback: { ...options.readFallback },
   });
   const topics = productTopics(config.kafka.topicPrefix).events;
   const service = await start(config);
@@ -104,18 +118,13 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
   await producer.connect();
   const mongo = new MongoClient(endpoints.mongoUri);
   const products = mongo.db(config.mongo.database).collection<ProductDocument>(config.mongo.collection);
+  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => {});
+  await redis.connect().catch(() => {});
+  const keys = cacheKeys(config.redis.keyPrefix);
 
-  const { proto } = loadReaderProto();
   const address = `127.0.0.1:${service.grpcPort}`;
-  const client = new proto.readerService.readerService(address, credentials.createInsecure());
-  const call: ReaderCall = (method, request) =>
-    new Promise((resolve) => {
-      const fn = (client as unknown as Record<string, Unary>)[method];
-      if (!fn) throw new Error(`no gRPC method ${method}`);
-      fn.call(client, request, { deadline: Date.now() + 10_000 }, (error, value) =>
-        resolve({ error, value: value as never }),
-      );
-    });
+  const { call, close: closeCaller } = grpcCaller(address);
 
   const consumers: { disconnect(): Promise<void> }[] = [];
   const at = () => toTimestamp(new Date());
@@ -134,6 +143,8 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
     kafka,
     producer,
     products,
+    redis,
+    keys,
     call,
     address,
     created: (p) => send(topics.created, 'ProductCreated', p.ProductID, { Product: withTimes(p) }),
@@ -146,6 +157,9 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
       }),
     sendRaw: async (topic, key, value) => {
       await producer.send({ topic, acks: -1, messages: [{ key, value }] });
+    },
+    sendBatch: async (topic, messages) => {
+      await producer.send({ topic, acks: -1, messages: [...messages] });
     },
     untilConsumed: (timeoutMs = 30_000) =>
       untilCommitted(kafka, config.kafka.groupId, Object.values(topics), timeoutMs),
@@ -162,8 +176,16 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
       });
       return seen;
     },
+    untilIndexComplete: async (timeoutMs = 20_000) => {
+      const runId = /run_id:(\w+)/.exec(await redis.info('server'))?.[1];
+      await until(async () => (await redis.get(keys.marker)) === runId, {
+        timeoutMs,
+        what: 'cache index complete',
+      });
+    },
+    mongoCommands: () => mongoCommandsOf(service.metricsPort),
     stop: async () => {
-      client.close();
+      closeCaller();
       await Promise.all(consumers.map((c) => c.disconnect()));
       await producer.disconnect();
       await service.stop();
@@ -172,47 +194,11 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
         .dropDatabase()
         .catch(() => {});
       await mongo.close();
+      // Index entries never expire: leave nothing of this test behind in the shared Redis.
+      if (redis.status === 'ready') await deleteKeys(redis, `${config.redis.keyPrefix}*`);
+      redis.disconnect();
     },
   };
-}
-
-type Unary = (
-  this: Client,
-  request: object,
-  options: CallOptions,
-  callback: (error: ServiceError | null, value?: unknown) => void,
-) => void;
-
-/** Committed offsets of the group caught up with the end of every topic: all sent events handled. */
-async function untilCommitted(
-  kafka: Kafka,
-  groupId: string,
-  topics: string[],
-  timeoutMs: number,
-): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = new Map<string, string>();
-    for (const topic of topics) {
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        ends.set(`${topic}:${partition}`, high);
-    }
-    await until(
-      async () => {
-        const committed = await admin.fetchOffsets({ groupId, topics });
-        return committed.every(({ topic, partitions }) =>
-          partitions.every(({ partition, offset }) => {
-            const end = ends.get(`${topic}:${partition}`) ?? '0';
-            return end === '0' || offset === end;
-          }),
-        );
-      },
-      { timeoutMs, what: 'offsets committed to the end' },
-    );
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 export { until };

@@ -1,0 +1,42 @@
+import { eventVersion, type ProductEvent, projectEvent } from './domain/product.js';
+import type { ProductRepository, SaveOutcome } from './mongo/product.repository.js';
+import type { ProductCache } from './redis/product.cache.js';
+
+export interface ProjectionLog {
+  debug(obj: object, msg: string): void;
+}
+
+export interface Projection {
+  /**
+   * Projects a batch of events (one Kafka batch, or a direct write as a batch of one): MongoDB
+   * first, then the cache. Stale and repeated events change nothing. Resolves with one outcome
+   * per event, in order, once both hold the batch (or a failed cache write is recorded for repair).
+   */
+  applyAll(events: readonly ProductEvent[]): Promise<readonly SaveOutcome[]>;
+}
+
+export interface ProjectionDeps {
+  readonly repository: Pick<ProductRepository, 'saveAll'>;
+  readonly cache: Pick<ProductCache, 'rememberAll'>;
+  readonly log: ProjectionLog;
+}
+
+export function createProjection({ repository, cache, log }: ProjectionDeps): Projection {
+  return {
+    applyAll: async (events) => {
+      if (events.length === 0) return [];
+      const batch = events.map(projectEvent);
+      const { outcomes, current } = await repository.saveAll(batch);
+      // Only after MongoDB has them: the cache must never be ahead of the read model. The states
+      // found saved already go too: if this batch comes again after a crash between MongoDB and
+      // Redis, its events are all stale now, and the cache would otherwise never get them.
+      await cache.rememberAll([...batch.filter((_, i) => outcomes[i] === 'applied'), ...current]);
+      events.forEach((event, i) => {
+        if (outcomes[i] === 'stale') {
+          log.debug({ type: event.type, version: eventVersion(event) }, 'stale event ignored');
+        }
+      });
+      return outcomes;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { DbMetrics } from '@cqrs-products/metrics';
+import type { Redis } from 'ioredis';
+import { type StoredProduct, storedId, storedVersion } from '../domain/product.js';
+import { type CacheScripts, defineCacheScripts } from './cache-scripts.js';
+
+export interface CacheEntry {
+  readonly stored: StoredProduct | undefined;
+  /** The completeness marker's value at the same instant (see cache-index.ts). */
+  readonly marker: string | null;
+}
+
+/** The Redis keys of the cache and their round trips; no policy (see product.cache.ts, cache-index.ts). */
+export interface CacheStore {
+  readonly scripts: CacheScripts;
+  readonly markerKey: string;
+  readonly lockKey: string;
+  read(productId: string): Promise<CacheEntry>;
+  /**
+   * Writes every entry (unless Redis holds the same or a newer version) in one round trip and
+   * returns the products whose write failed or may not have happened.
+   */
+  write(batch: readonly StoredProduct[], ttlSeconds: number): Promise<string[]>;
+  remove(productIds: readonly string[]): Promise<void>;
+  /** Deletes every key under the prefix, marker included. */
+  removeAll(): Promise<void>;
+}
+
+/** Product keys are the prefix and a UUID, so the marker and the lock never collide with one. */
+export const cacheKeys = (keyPrefix: string) => ({
+  product: (productId: string) => `${keyPrefix}${productId}`,
+  marker: `${keyPrefix}index:complete`,
+  lock: `${keyPrefix}index:warm-up-lock`,
+});
+
+export function createCacheStore(redis: Redis, keyPrefix: string, db?: DbMetrics): CacheStore {
+  const { scripts, pipeline } = defineCacheScripts(redis);
+  const { product: key, marker: markerKey, lock: lockKey } = cacheKeys(keyPrefix);
+  const timed = <T>(operation: string, work: () => Promise<T>) =>
+    db ? db.time('redis', operation, work) : work();
+
+  return {
+    scripts,
+    markerKey,
+    lockKey,
+
+    read: async (productId) => {
+      const [doc, marker] = await timed('EVALSHA', () => scripts.lookupProduct(key(productId), markerKey));
+      return { stored: doc ? decode(doc) : undefined, marker };
+    },
+
+    write: async (batch, ttlSeconds) => {
+      if (batch.length === 0) return [];
+      const commands = pipeline();
+      for (const stored of batch) {
+        commands.rememberProduct(key(storedId(stored)), storedVersion(stored), encode(stored), ttlSeconds);
+      }
+      try {
+        const results = (await timed('PIPELINE', () => commands.exec())) ?? [];
+        return batch.filter((_, i) => !results[i] || results[i][0]).map(storedId);
+      } catch {
+        return batch.map(storedId);
+      }
+    },
+
+    remove: async (productIds) => {
+      if (productIds.length > 0) await redis.unlink(...productIds.map(key));
+    },
+
+    removeAll: async () => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix)}*`, 'COUNT', 500);
+        if (keys.length > 0) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    },
+  };
+}
+
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+const encode = (stored: StoredProduct): string => JSON.stringify(stored);
+
+/** Dates travel as ISO strings in JSON; revive them so cached and stored documents look the same. */
+function decode(json: string): StoredProduct {
+  const stored = JSON.parse(json) as StoredProduct;
+  if (stored.kind === 'deleted') {
+    return {
+      kind: 'deleted',
+      tombstone: { ...stored.tombstone, deletedAt: new Date(stored.tombstone.deletedAt) },
+    };
+  }
+  const { createdAt, updatedAt } = stored.product;
+  return {
+    kind: 'live',
+    product: { ...stored.product, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) },
+  };
+}

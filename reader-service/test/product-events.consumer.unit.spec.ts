@@ -1,0 +1,27 @@
+import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
+import type { ReceivedMessage } from '@cqrs-products/kafka';
+import { describe, expect, it } from 'vitest';
+import { decodeBatch } from '../src/kafka/product-events.consumer.js';
+
+const at = toTimestamp(new Date('2024-05-06T07:08:09.123Z'));
+const created = (ProductID: string) =>
+  encodeMessage('ProductCreated', {
+    Product: { ProductID, Name: 'n', Description: 'd', Price: 1, CreatedAt: at, UpdatedAt: at, Version: 1 },
+  });
+const received = (value: Buffer, offset: number): ReceivedMessage =>
+  ({ topic: 't', partition: 0, message: { offset: String(offset), value } }) as unknown as ReceivedMessage;
+const ids = ['3f2a3c1e-8d7b-4f5a-9c6e-1b2d3e4f5a6b', '9b1d4c2e-0f3a-4b5c-8d7e-6f5a4b3c2d1e'];
+
+describe('decoding a batch of events', () => {
+  it('dead-letters a poison message alone and keeps its neighbours, in order', () => {
+    const { events, verdicts } = decodeBatch('created', [
+      received(created(ids[0] as string), 10),
+      received(Buffer.from([0xff, 0xff, 0xff, 0xff]), 11),
+      received(created(ids[1] as string), 12),
+    ]);
+
+    expect(verdicts.map((v) => v.kind)).toEqual(['done', 'dead-letter', 'done']);
+    expect(verdicts[1]).toMatchObject({ error: { code: 'UNDECODABLE_EVENT' } });
+    expect(events.map((e) => e.type === 'ProductCreated' && e.product.productId)).toEqual(ids);
+  });
+});

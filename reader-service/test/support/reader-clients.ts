@@ -1,0 +1,92 @@
+import { loadReaderProto } from '@cqrs-products/contracts';
+import type { Kafka } from '@cqrs-products/kafka';
+import { until } from '@cqrs-products/testing';
+import { type CallOptions, type Client, credentials, type ServiceError } from '@grpc/grpc-js';
+import type { Redis } from 'ioredis';
+
+export interface CallResult<T> {
+  readonly error: ServiceError | null;
+  readonly value: T | undefined;
+}
+
+/** The reader's gRPC methods as plain promises that resolve with the error instead of throwing. */
+export type ReaderCall = <T = Record<string, unknown>>(
+  method: string,
+  request: object,
+) => Promise<CallResult<T>>;
+
+/** A gRPC client of a reader at `address` whose calls resolve with the error instead of throwing. */
+export function grpcCaller(address: string): { call: ReaderCall; close(): void } {
+  const { proto } = loadReaderProto();
+  const client = new proto.readerService.readerService(address, credentials.createInsecure());
+  const call: ReaderCall = (method, request) =>
+    new Promise((resolve) => {
+      const fn = (client as unknown as Record<string, Unary>)[method];
+      if (!fn) throw new Error(`no gRPC method ${method}`);
+      fn.call(client, request, { deadline: Date.now() + 10_000 }, (error, value) =>
+        resolve({ error, value: value as never }),
+      );
+    });
+  return { call, close: () => client.close() };
+}
+
+/** The reader's `db_client_operation_duration_seconds_count` series for MongoDB, by operation; no pings. */
+export async function mongoCommandsOf(metricsPort: number): Promise<Record<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('db_client_operation_duration_seconds_count{')) continue;
+    const operation = /db_operation="([^"]+)"/.exec(line)?.[1];
+    if (!line.includes('db_system="mongodb"') || !operation || operation === 'ping') continue;
+    counts[operation] = (counts[operation] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return counts;
+}
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (found.length > 0) await redis.unlink(...found);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+type Unary = (
+  this: Client,
+  request: object,
+  options: CallOptions,
+  callback: (error: ServiceError | null, value?: unknown) => void,
+) => void;
+
+/** Committed offsets of the group caught up with the end of every topic: all sent events handled. */
+export async function untilCommitted(
+  kafka: Kafka,
+  groupId: string,
+  topics: string[],
+  timeoutMs: number,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = new Map<string, string>();
+    for (const topic of topics) {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+        ends.set(`${topic}:${partition}`, high);
+    }
+    await until(
+      async () => {
+        const committed = await admin.fetchOffsets({ groupId, topics });
+        return committed.every(({ topic, partitions }) =>
+          partitions.every(({ partition, offset }) => {
+            const end = ends.get(`${topic}:${partition}`) ?? '0';
+            return end === '0' || offset === end;
+          }),
+        );
+      },
+      { timeoutMs, what: 'offsets committed to the end' },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
