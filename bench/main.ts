@@ -9,8 +9,8 @@
  * Scale run (scale-run.ts): rising create rates on kept databases seeded with 1k and 100k
  * existing products, median of several runs, then the query path on the largest size.
  *   npm run bench -- --scale [--existing 1000,100000] [--rates 100,250,500,1000,2000] [--seconds 30]
- *     [--runs 3] [--visible-every 20] [--visible-probe redis|get] [--poll-ms 10] [--drain-timeout 60]
- *     [--seed-batch 1000] [--seed-timeout 3600] [--reuse-factor 1.5] [--partitions 3]
+ *     [--runs 3] [--visible-every 20] [--visible-probe get|redis] [--poll-ms 10] [--drain-timeout 60]
+ *     [--seed-batch 1000] [--seed-timeout 3600] [--reuse-factor 1.5] [--partitions 10]
  *   npm run bench -- --scale --reset [--existing ...]   drops the kept bench data and exits
  */
 import { parseArgs } from 'node:util';

@@ -18,14 +18,14 @@ const schema = z.object({
   seconds: positive(30),
   runs: count(3),
   'visible-every': count(20),
-  'visible-probe': z.enum(['redis', 'get']).default('redis'),
+  'visible-probe': z.enum(['redis', 'get']).default('get'),
   // At least 10 ms between two looks at one sample, so the probe does not become the load.
   'poll-ms': z.coerce.number().min(10).default(10),
   'drain-timeout': positive(60),
   'seed-batch': count(1000),
   'seed-timeout': positive(3600),
   'reuse-factor': z.coerce.number().min(1).default(1.5),
-  partitions: count(3),
+  partitions: count(10),
   concurrency: list('1,10,50'),
   'query-seconds': z.coerce.number().min(0).default(4),
 });
