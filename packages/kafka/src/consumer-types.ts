@@ -92,8 +92,6 @@ export interface ConsumerRunnerOptions {
   readonly maxBatchSize?: number;
   /** Outcome counts and per-partition lag (packages/metrics `kafkaMetrics`). */
   readonly metrics?: KafkaMetrics;
-  /** How often the lag gauge is refreshed from the group's committed offsets (default 5 s). */
-  readonly lagIntervalMs?: number;
   /** Not a member, or a member not fetching, for this long counts as stalled (default 30 s). */
   readonly stallAfterMs?: number;
   /** Resolves when the message is fully handled; its offset is committed after it alone. */

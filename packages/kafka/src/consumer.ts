@@ -188,9 +188,7 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     eachBatch: (payload) => liveness.working(() => handleFetchedBatch(payload)),
   });
   // Lag from the group's committed offsets, so it stays true while this member is not one.
-  const lag = metrics
-    ? startLagMonitor({ kafka, groupId, topics, gauge: metrics.lag, log, intervalMs: options.lagIntervalMs })
-    : undefined;
+  const lag = metrics ? startLagMonitor({ kafka, groupId, topics, metrics, log }) : undefined;
 
   async function handleFetchedBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;

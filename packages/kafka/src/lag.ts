@@ -37,43 +37,57 @@ export interface LagMonitorOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   readonly topics: readonly string[];
-  readonly gauge: KafkaMetrics['lag'];
+  readonly metrics: Pick<KafkaMetrics, 'lag' | 'lagSources'>;
   readonly log: KafkaLog;
-  readonly intervalMs?: number | undefined;
+  /** A scrape waits at most this long for the broker; then the last values stand (default 1 s). */
+  readonly timeoutMs?: number;
 }
 
-/** Refreshes the lag gauge on a timer; a failed read keeps the last values (and says so). */
+/**
+ * Refreshes the lag gauge whenever it is collected (a Prometheus scrape), from the admin API. A
+ * broker that does not answer in time leaves the last values (and a debug line), so a scrape never
+ * hangs on Kafka.
+ */
 export function startLagMonitor(options: LagMonitorOptions): { stop(): Promise<void> } {
   const admin = options.kafka.admin();
+  const { lag, lagSources } = options.metrics;
   let connected: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | undefined;
 
-  const refresh = async () => {
+  const read = async () => {
+    connected ??= admin.connect();
+    await connected;
+    for (const { topic, partition, lag: value } of await fetchGroupLag(
+      admin,
+      options.groupId,
+      options.topics,
+    ))
+      lag.set({ topic, partition: String(partition) }, value);
+  };
+  const refresh = async (): Promise<void> => {
+    // Concurrent scrapes share one read.
+    running ??= read().finally(() => {
+      running = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, options.timeoutMs ?? 1_000);
+    });
     try {
-      connected ??= admin.connect();
-      await connected;
-      for (const { topic, partition, lag } of await fetchGroupLag(admin, options.groupId, options.topics))
-        options.gauge.set({ topic, partition: String(partition) }, lag);
+      await Promise.race([running, late]);
     } catch (error) {
       connected = undefined;
       options.log.debug({ err: error }, 'consumer lag could not be read, keeping the last values');
+    } finally {
+      clearTimeout(timer);
     }
   };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = refresh().finally(schedule);
-    }, options.intervalMs ?? 5_000);
-  };
-  running = refresh().finally(schedule);
+  lagSources.add(refresh);
 
   return {
     stop: async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      lagSources.delete(refresh);
+      await running?.catch(() => {});
       await admin.disconnect().catch(() => {});
     },
   };

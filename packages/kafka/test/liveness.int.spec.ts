@@ -49,7 +49,6 @@ describe('consumer lag', () => {
     );
     await fixture.consume(topic, {
       metrics: kafkaMetrics(registry),
-      lagIntervalMs: 100,
       handleBatch: async (messages) => {
         await gate;
         handled.push(...messages.map(({ message }) => String(message.value)));

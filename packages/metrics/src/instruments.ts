@@ -33,7 +33,10 @@ export function grpcMetrics(registry: Registry) {
 
 /** Kafka traffic by topic and outcome, and how far each consumed partition runs behind. */
 export function kafkaMetrics(registry: Registry) {
+  /** Read when Prometheus scrapes, so the lag is as of the scrape, not of some earlier moment. */
+  const lagSources = new Set<() => Promise<void>>();
   return {
+    lagSources,
     consumed: new Counter({
       name: 'kafka_consumer_messages_total',
       help: 'Messages handled by the consumer, by outcome (success, retried, dead_lettered).',
@@ -66,6 +69,9 @@ export function kafkaMetrics(registry: Registry) {
       help: "Messages in the partition not yet committed by this consumer group (log end minus the group's committed offset; every member reports the whole group).",
       labelNames: ['topic', 'partition'] as const,
       registers: [registry],
+      async collect() {
+        await Promise.all([...lagSources].map((refresh) => refresh()));
+      },
     }),
   };
 }
