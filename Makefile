@@ -16,16 +16,16 @@ help: ## List the targets
 
 # The system: docker compose with a Docker engine, else native servers + the services from dist/.
 # Logic in scripts/stack/ (README "Quick start" explains the variables they take).
-up: ## Start the whole system (Docker compose, or natively without Docker) and print its URLs
+up: ## Start the whole system (compose, or natively; GATEWAYS=/WRITERS=/READERS= instances) and print its URLs
 	@bash scripts/stack/up.sh
 
-down: ## Stop what make up started (natively: the services, then the native servers)
+down: ## Stop what make up started: every instance, then the native servers it started itself
 	@bash scripts/stack/down.sh
 
-logs: ## Follow the services' logs
+logs: ## Follow every instance's log as JSON lines (PRETTY=1: readable, through pino-pretty)
 	@bash scripts/stack/logs.sh
 
-status: ## Show the services and the infrastructure, with pids and ports
+status: ## Show each instance (state, pid, ports as started) and the native servers
 	@bash scripts/stack/status.sh
 
 node_modules/.package-lock.json: package-lock.json
@@ -35,14 +35,14 @@ install: node_modules/.package-lock.json ## Install dependencies (npm ci) when p
 build: install ## Compile every workspace to dist/
 	npm run build
 
-infra-up: ## Install (if missing) and start PostgreSQL, Redis, Kafka, FerretDB on loopback
+infra-up: ## Install (if missing) and start PostgreSQL, Redis, Kafka, FerretDB, Prometheus on loopback
 	bash scripts/infra/up.sh
 
 infra-down: ## Stop the native servers this checkout started (data is kept in .infra/)
 	bash scripts/infra/down.sh
 
 infra-status: ## Show which native servers run, with pids and endpoints
-	bash scripts/infra/status.sh
+	@bash scripts/infra/status.sh
 
 migrate-up: install ## Apply PostgreSQL migrations (POSTGRES_URL or the native infra)
 	$(WITH_INFRA) npm run migrate:up
@@ -67,8 +67,10 @@ check: lint typecheck proto-check ## Lint, type-check and verify generated code
 browser: ## Install Chromium for the browser tests (Debian package) if it is missing
 	bash scripts/browser/chromium.sh >/dev/null
 
-tools: ## Build the pinned grpcurl (the reflection tests' client) into .infra/bin if it is missing
+tools: ## Build the pinned grpcurl, kustomize and k8s-validate into .infra/bin if they are missing
 	bash scripts/tools/grpcurl.sh >/dev/null
+	bash scripts/tools/kustomize.sh >/dev/null
+	bash scripts/tools/k8s-validate.sh >/dev/null
 
 readme-config: install ## Regenerate the configuration table in README.md from the services' config
 	node --conditions=source --import tsx scripts/config-table.ts --write
@@ -82,7 +84,7 @@ test: install check browser tools ## Lint, type-check, then unit, integration, e
 	$(WITH_INFRA) npx vitest run --project faults --passWithNoTests \
 	  --reporter=default --reporter=json --outputFile.json=.test-results/faults.json
 
-test-unit: install ## Unit tests only (no servers needed)
+test-unit: install tools ## Unit tests only (no servers needed)
 	npx vitest run --project unit
 
 test-int: install ## Integration tests only (starts the native infra when needed)

@@ -31,11 +31,11 @@ const scale = Number(process.env.FAULTS_SCALE ?? (process.env.FAULTS_MODE === 'f
 if (!(scale > 0)) throw new Error(`FAULTS_SCALE must be a positive number, not ${process.env.FAULTS_SCALE}`);
 const mode = scale === 1 ? 'short' : `scale ${scale}`;
 const seconds = (s: number) => Math.round(s * 1000);
-// About 40 products at a time, each worker pausing 150 ms after each command: a stream of at
-// least 200 commands/s, so the guarantees are checked at the rates batching is there for.
+// About 60 products at a time, each worker pausing 100 ms after each command: a stream of
+// 200 commands/s and more, so the guarantees are checked at the rates batching is there for.
 const streamShape = {
-  workers: Math.round(40 * Math.min(scale, 2)),
-  paceMs: 150,
+  workers: Math.round(60 * Math.min(scale, 2)),
+  paceMs: 100,
   /** The stream runs this long before the fault and this long after it is healed. */
   leadMs: seconds(3 * scale),
   trailMs: seconds(3 * scale),
