@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { type Endpoints, infraHome, testEndpoints } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { type BacklogSample, startBacklogScraper, untilDrained } from './metrics-scrape.js';
@@ -53,7 +55,11 @@ export interface ScaleResult {
   readonly sampler: ResourceSampler;
 }
 
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+
 export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
+  // The services run compiled (see scale-stack.ts): build them from the current sources first.
+  execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const endpoints = testEndpoints();
   const sampler = startResourceSampler();
   watchInfraServers(sampler, infraHome());

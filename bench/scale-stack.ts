@@ -203,6 +203,10 @@ export async function startScaleStack(
         `${repoRoot}${service}`,
         { ...env[service], PROBES_PORT: String(probes), METRICS_PORT: String(metrics) },
         `http://127.0.0.1:${probes}/ready`,
+        120_000,
+        // Compiled JavaScript, as `make up` and the images run it: the RSS and CPU users will see
+        // (tsx alone adds tens of MB per service).
+        { compiled: true },
       );
     }
   } catch (error) {

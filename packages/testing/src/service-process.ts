@@ -12,6 +12,9 @@ const entry = [
   'src/main.ts',
 ];
 
+// As `make up` and the images run it: the compiled JavaScript (after `npm run build`).
+const compiledEntry = ['--import', '@cqrs-products/tracing/register', 'dist/main.js'];
+
 /**
  * Runs a service's real entry point from its TypeScript sources (as `npm run dev` does) and
  * waits for it to exit; for start-up behaviour that ends the process, such as a bad config.
@@ -97,8 +100,9 @@ export async function startServiceProcess(
   env: Record<string, string>,
   readyUrl: string,
   timeoutMs = 60_000,
+  { compiled = false }: { compiled?: boolean } = {},
 ): Promise<ServiceProcess> {
-  const service = spawnProcess([process.execPath, ...entry], {
+  const service = spawnProcess([process.execPath, ...(compiled ? compiledEntry : entry)], {
     cwd: serviceDir,
     env: { ...process.env, ...env },
   });
