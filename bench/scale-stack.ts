@@ -96,6 +96,9 @@ export async function countMongo(mongoUri: string, database: string): Promise<nu
 /** Drops the databases and cache keys of `name`; with `everything`, its topics and groups too. */
 export async function dropBenchData(endpoints: Endpoints, name: string, everything = false): Promise<void> {
   await withClient(endpoints.postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await withClient(endpoints.postgresUrl, (c) =>
+    c.query(`DROP DATABASE IF EXISTS "${name}_search" WITH (FORCE)`),
+  );
   const mongo = new MongoClient(endpoints.mongoUri);
   await mongo
     .db(name)
@@ -175,6 +178,9 @@ export async function startScaleStack(
       ...common,
       MONGO_URI: endpoints.mongoUri,
       MONGO_DATABASE: name,
+      SEARCH_POSTGRES_URL: Object.assign(new URL(endpoints.postgresUrl), {
+        pathname: `/${name}_search`,
+      }).toString(),
       REDIS_URL: endpoints.redisUrl,
       REDIS_KEY_PREFIX: redisKeyPrefix,
       KAFKA_GROUP_ID: `${name}_reader`,

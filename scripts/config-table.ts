@@ -58,8 +58,14 @@ const meanings: Record<string, string> = {
   MONGO_COLLECTION: 'read-model collection',
   REDIS_URL: 'Redis connection URL',
   REDIS_KEY_PREFIX: 'prefix of cache keys',
-  REDIS_TTL_SECONDS: 'cache entry lifetime, only with `REDIS_INDEX_ENABLED=false` (index entries never expire)',
+  REDIS_TTL_SECONDS:
+    'cache entry lifetime, only with `REDIS_INDEX_ENABLED=false` (index entries never expire)',
   KAFKA_MAX_BATCH_SIZE: 'most events projected as one batch',
+  SEARCH_POSTGRES_URL:
+    "the reader's own search database (created at start if missing); never the writer's `products`",
+  SEARCH_POSTGRES_POOL_SIZE: 'search database connections',
+  SEARCH_QUERY_TIMEOUT_MS: 'server-side limit of one search (`statement_timeout`); past it 503',
+  SEARCH_BACKFILL_CHUNK: 'products copied per statement by the one-time backfill from MongoDB',
   REDIS_INDEX_ENABLED:
     "Redis holds every product's state, so a miss is NOT_FOUND without MongoDB; entries never expire",
   REDIS_INDEX_LOCK_MS: 'expiry of the warm-up lock (renewed while it runs)',

@@ -47,6 +47,10 @@ beforeAll(async () => {
       MONGO_DATABASE: id,
       REDIS_URL: endpoints.redisUrl,
       REDIS_KEY_PREFIX: `${id}:`,
+      // A search database of its own (the run's clean-up drops it: the name carries the run id).
+      SEARCH_POSTGRES_URL: Object.assign(new URL(endpoints.postgresUrl), {
+        pathname: `/${id}_search`,
+      }).toString(),
     },
     `http://127.0.0.1:${probesPort}/ready`,
   );

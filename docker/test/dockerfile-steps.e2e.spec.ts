@@ -139,6 +139,9 @@ describe('the images built by replaying docker/*.Dockerfile', () => {
       GRPC_PORT: String(await freePort()),
       MONGO_URI: endpoints.mongoUri,
       MONGO_DATABASE: uniqueName('img'),
+      SEARCH_POSTGRES_URL: Object.assign(new URL(endpoints.postgresUrl), {
+        pathname: `/${uniqueName('img_search')}`,
+      }).toString(),
       REDIS_URL: endpoints.redisUrl,
       REDIS_KEY_PREFIX: `${uniqueName('img')}:`,
       KAFKA_GROUP_ID: uniqueName('img_reader'),

@@ -43,6 +43,21 @@ export const configSchema = z.object({
       })
       .prefault({}),
   }),
+  /** SearchProduct's store: a PostgreSQL table of the reader's own (postgres/search.schema.ts). */
+  search: z
+    .object({
+      /** The reader's own database, created at start if missing; never the writer's. */
+      postgresUrl: fields
+        .url(['postgres', 'postgresql'])
+        .refine((url) => new URL(url).pathname.length > 1, 'must name a database')
+        .default('postgres://postgres:postgres@127.0.0.1:5432/products_read'),
+      poolSize: count(1, 100).default(10),
+      /** Server-side limit of one search (statement_timeout); the gateway's deadline is 3 s. */
+      queryTimeoutMs: count(10, 60_000).default(2_000),
+      /** Products read from MongoDB and written per statement by the one-time backfill. */
+      backfillChunk: count(10, 10_000).default(1_000),
+    })
+    .prefault({}),
   /** The bounded way from a query to MongoDB when Redis cannot answer (read-fallback.ts). */
   readFallback: z
     .object({
@@ -73,6 +88,10 @@ export const envMapping = {
   REDIS_INDEX_LOCK_MS: 'redis.index.lockMs',
   REDIS_INDEX_WARMUP_CHUNK: 'redis.index.warmUpChunk',
   REDIS_INDEX_RETRY_MS: 'redis.index.retryMs',
+  SEARCH_POSTGRES_URL: 'search.postgresUrl',
+  SEARCH_POSTGRES_POOL_SIZE: 'search.poolSize',
+  SEARCH_QUERY_TIMEOUT_MS: 'search.queryTimeoutMs',
+  SEARCH_BACKFILL_CHUNK: 'search.backfillChunk',
   READ_FALLBACK_MAX_CONCURRENT: 'readFallback.maxConcurrent',
   READ_FALLBACK_FAILURE_THRESHOLD: 'readFallback.failureThreshold',
   READ_FALLBACK_OPEN_MS: 'readFallback.openMs',

@@ -1,5 +1,6 @@
 import { eventVersion, type ProductEvent, projectEvent } from './domain/product.js';
 import type { ProductRepository, SaveOutcome } from './mongo/product.repository.js';
+import type { SearchRepository } from './postgres/search.repository.js';
 import type { ProductCache } from './redis/product.cache.js';
 
 export interface ProjectionLog {
@@ -9,24 +10,31 @@ export interface ProjectionLog {
 export interface Projection {
   /**
    * Projects a batch of events (one Kafka batch, or a direct write as a batch of one): MongoDB
-   * first, then the cache. Stale and repeated events change nothing. Resolves with one outcome
-   * per event, in order, once both hold the batch (or a failed cache write is recorded for repair).
+   * first, then the search table, then the cache. Stale and repeated events change nothing.
+   * Resolves with one outcome per event, in order, once all three hold the batch (or a failed
+   * cache write is recorded for repair); a failed search write rejects, so the batch comes again.
    */
   applyAll(events: readonly ProductEvent[]): Promise<readonly SaveOutcome[]>;
 }
 
 export interface ProjectionDeps {
   readonly repository: Pick<ProductRepository, 'saveAll'>;
+  readonly searchStore: Pick<SearchRepository, 'saveAll'>;
   readonly cache: Pick<ProductCache, 'rememberAll'>;
   readonly log: ProjectionLog;
 }
 
-export function createProjection({ repository, cache, log }: ProjectionDeps): Projection {
+export function createProjection({ repository, searchStore, cache, log }: ProjectionDeps): Projection {
   return {
     applyAll: async (events) => {
       if (events.length === 0) return [];
       const batch = events.map(projectEvent);
       const { outcomes, current } = await repository.saveAll(batch);
+      // Every state of the batch, whatever MongoDB's outcome: the table has its own version guard,
+      // and a batch that comes again after a crash between MongoDB and here is stale for MongoDB
+      // but still missing from search. A failure rejects (the offset is not committed), so the
+      // batch is projected again; MongoDB then finds it stale, and the search table gets it.
+      await searchStore.saveAll([...batch, ...current]);
       // Only after MongoDB has them: the cache must never be ahead of the read model. The states
       // found saved already go too: if this batch comes again after a crash between MongoDB and
       // Redis, its events are all stale now, and the cache would otherwise never get them.

@@ -2,7 +2,6 @@ import {
   decideCreate,
   decideDelete,
   decideUpdate,
-  escapeRegex,
   type Page,
   type Product,
   type ProductEvent,
@@ -12,12 +11,15 @@ import {
 } from './domain/product.js';
 import { readerErrors } from './errors.js';
 import type { ProductRepository, SaveOutcome } from './mongo/product.repository.js';
+import type { SearchRepository } from './postgres/search.repository.js';
 import type { Projection } from './projection.js';
 import type { ReadFallback } from './read-fallback.js';
 import type { ProductCache } from './redis/product.cache.js';
 
 export interface ReadModelDeps {
   readonly repository: ProductRepository;
+  /** Where SearchProduct is answered (PostgreSQL; MongoDB on FerretDB has no usable index). */
+  readonly searchStore: Pick<SearchRepository, 'search'>;
   readonly cache: ProductCache;
   readonly projection: Projection;
   /** The bounded way to MongoDB for queries Redis cannot answer. */
@@ -49,6 +51,7 @@ const directWriteAttempts = 3;
 /** The reader's use cases: every change goes MongoDB first, then the cache; every read cache first. */
 export function createReadModel({
   repository,
+  searchStore,
   cache,
   projection,
   fallback,
@@ -97,11 +100,7 @@ export function createReadModel({
 
     search: async ({ text, page, size }) => {
       const { skip } = pageOf(0, page, size);
-      const { totalCount, products } = await repository.search({
-        pattern: escapeRegex(text),
-        skip,
-        limit: size,
-      });
+      const { totalCount, products } = await searchStore.search({ text, skip, limit: size });
       return { ...pageOf(totalCount, page, size), products };
     },
 

@@ -23,11 +23,14 @@ import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
 import { cacheMetrics, fallbackMetrics, observeMongoCommands, projectionMetrics } from './metrics.js';
 import { type CacheRepairDocument, createCacheRepairLog } from './mongo/cache-repair.repository.js';
 import { createProductRepository, type ProductDocument } from './mongo/product.repository.js';
+import { isSearchStoreUnavailable } from './postgres/search-database.js';
 import { createProjection } from './projection.js';
 import { createReadFallback } from './read-fallback.js';
 import { createReadModel } from './read-model.js';
 import { createCacheIndex } from './redis/cache-index.js';
 import { createProductCache } from './redis/product.cache.js';
+import { backfillSearch } from './search/backfill.js';
+import { openSearchStore, type SearchStore } from './search/search-store.js';
 
 export interface ReaderService {
   readonly log: Logger;
@@ -39,7 +42,8 @@ export interface ReaderService {
 }
 
 /**
- * Connects to MongoDB and Kafka (failing fast when they are wrong), prepares indexes and topics,
+ * Connects to MongoDB, the search database and Kafka (failing fast when they are wrong), prepares
+ * indexes and topics, copies MongoDB into a new search table once (search/backfill.ts),
  * then serves gRPC, consumes events and serves probes. Redis is optional at start-up: without it
  * the reader answers from MongoDB and the client keeps reconnecting in the background.
  */
@@ -97,10 +101,18 @@ export async function start(config: Config): Promise<ReaderService> {
     ...(index && { index, source: repository, repairLog }),
   });
 
+  let search: SearchStore | undefined;
   try {
-    // Fail at start-up, not on the first event, when MongoDB or Kafka is wrong.
+    // Fail at start-up, not on the first event, when MongoDB, PostgreSQL or Kafka is wrong.
     await mongo.connect();
     await repository.ensureIndexes();
+    search = await openSearchStore({ ...config.search, db, log: log.child({ component: 'search' }) });
+    await backfillSearch({
+      search: search.repository,
+      scan: (chunkSize) => repository.scan(chunkSize),
+      chunkSize: config.search.backfillChunk,
+      log: log.child({ component: 'search' }),
+    });
     // Before serving: keys a previous process could not write must not be answered from Redis.
     await cache.recover();
     await pingKafka(kafka);
@@ -113,6 +125,7 @@ export async function start(config: Config): Promise<ReaderService> {
     cache.close();
     redis.disconnect();
     await producer.disconnect().catch(() => {});
+    await search?.close();
     await mongo.close();
     throw error;
   }
@@ -121,9 +134,16 @@ export async function start(config: Config): Promise<ReaderService> {
   });
 
   await index?.start();
-  const projection = createProjection({ repository, cache, log: log.child({ component: 'projection' }) });
+  const searchStore = search.repository;
+  const projection = createProjection({
+    repository,
+    searchStore,
+    cache,
+    log: log.child({ component: 'projection' }),
+  });
   const readModel = createReadModel({
     repository,
+    searchStore,
     cache,
     projection,
     fallback: createReadFallback({ ...config.readFallback, metrics: fallbackMetrics(registry) }),
@@ -145,7 +165,9 @@ export async function start(config: Config): Promise<ReaderService> {
     maxBatchSize: config.kafka.maxBatchSize,
     deadLetterProducer: producer,
     log: log.child({ component: 'consumer' }),
-    mongoHealthy: () => mongoPing().then(() => true),
+    // Both stores a batch is written to: while either is down, failures wait and never DLQ.
+    storesHealthy: () => Promise.all([mongoPing(), searchStore.ping()]).then(() => true),
+    isStoreUnavailable: isSearchStoreUnavailable,
     metrics: { kafka: kafkaMetrics(registry), projection: projectionMetrics(registry) },
   });
   const probes = await startProbeServer({
@@ -153,9 +175,10 @@ export async function start(config: Config): Promise<ReaderService> {
     port: config.probes.port,
     checks: {
       mongo: mongoPing,
+      search: () => searchStore.ping(),
       redis: () => redis.ping(),
       kafka: () => pingKafka(kafka),
-      // A consumer that stopped consuming makes the reader unready even while all three answer.
+      // A consumer that stopped consuming makes the reader unready even while the stores answer.
       events: consumerReadiness(consumer),
     },
   });
@@ -179,6 +202,7 @@ export async function start(config: Config): Promise<ReaderService> {
       await producer.disconnect();
       cache.close();
       await redis.quit().catch(() => redis.disconnect());
+      await search.close();
       await mongo.close();
       await metricsServer.close();
       await probes.close();

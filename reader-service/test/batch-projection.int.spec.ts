@@ -11,6 +11,7 @@ import {
 import { createProjection, type Projection } from '../src/projection.js';
 import { createProductCache, type ProductCache } from '../src/redis/product.cache.js';
 import { deleteKeys, newProductId } from './support/reader-harness.js';
+import { openTestSearchStore, type TestSearchStore } from './support/search-database.js';
 
 // The projection as start.ts composes it, on the real servers, with a MongoDB client whose
 // command monitoring shows exactly which statements each batch costs.
@@ -22,6 +23,7 @@ let repository: ProductRepository;
 let redis: Redis;
 let cache: ProductCache;
 let projection: Projection;
+let search: TestSearchStore;
 let commands: string[] = [];
 
 beforeAll(async () => {
@@ -34,7 +36,8 @@ beforeAll(async () => {
   await repository.ensureIndexes();
   redis = new Redis(testEndpoints().redisUrl);
   cache = createProductCache({ redis, keyPrefix, ttlSeconds: 0, log: silent, source: repository });
-  projection = createProjection({ repository, cache, log: silent });
+  search = await openTestSearchStore();
+  projection = createProjection({ repository, searchStore: search.repository, cache, log: silent });
 });
 beforeEach(() => {
   commands = [];
@@ -45,6 +48,7 @@ afterAll(async () => {
   redis?.disconnect();
   await mongo?.db(collection.dbName).dropDatabase();
   await mongo?.close();
+  await search?.drop();
 });
 
 const at = new Date('2026-02-03T04:05:06.007Z');

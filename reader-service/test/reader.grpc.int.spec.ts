@@ -282,9 +282,11 @@ describe('standard gRPC services', () => {
 });
 
 describe('probes', () => {
-  it('report ready when MongoDB, Redis and Kafka answer', async () => {
+  it('report ready when MongoDB, the search database, Redis and Kafka answer', async () => {
     const response = await fetch(`http://127.0.0.1:${reader.service.probesPort}/ready`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: { mongo: 'ok', redis: 'ok', kafka: 'ok', events: 'ok' } });
+    expect(await response.json()).toEqual({
+      status: { mongo: 'ok', search: 'ok', redis: 'ok', kafka: 'ok', events: 'ok' },
+    });
   });
 });

@@ -2,16 +2,18 @@
 # Shared helpers for `make up`, `make down`, `make logs` and `make status` (sourced, never run).
 #
 # With a Docker engine the whole system runs in docker compose. Without one (or with
-# STACK_MODE=native) the native infrastructure of scripts/infra/ runs on loopback and the three
-# services run as background processes from their dist/, with logs in .infra/logs/<service>.log
-# and pids in .infra/run/<service>.pid.
-#
-# Each service gets the caller's environment plus the variables named <SERVICE>__<NAME>, without
-# the prefix, for it alone: API_GATEWAY__HTTP_PORT=15001, WRITER_SERVICE__KAFKA_GROUP_ID=mine.
-# (Plain PROBES_PORT or GRPC_PORT would be shared by several services and collide.)
+# STACK_MODE=native) the native infrastructure of scripts/infra/ runs on loopback and the services
+# run as background processes from their dist/, one or more instances each (instances.sh). Every
+# instance is recorded when it starts, so that status, logs and down read what really runs:
+#   .infra/run/<service>-<i>.env   its ports and log file (KEY=VALUE lines)
+#   .infra/run/<service>-<i>.pid   its pid, written by the process itself before it execs node
+#   .infra/logs/<service>-<i>.log  its output (pino JSON lines)
+# and the native servers this checkout's `make up` started are recorded in .infra/run/stack-infra.env
+# (infra.sh), so that `make down` stops those and only those.
 
 STACK_SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd -- "$STACK_SCRIPT_DIR/../.." && pwd -P)"
+# The stack's state belongs to the checkout, whatever INFRA_HOME the servers use.
 STATE_DIR="$REPO_ROOT/.infra"
 LOG_DIR="$STATE_DIR/logs"
 RUN_DIR="$STATE_DIR/run"
@@ -66,65 +68,48 @@ env_prefix() {
   echo "${upper//-/_}"
 }
 
-# setting SERVICE NAME DEFAULT: the service's own <SERVICE>__NAME if set, else DEFAULT.
-setting() {
-  local var
-  var="$(env_prefix "$1")__$2"
-  echo "${!var:-$3}"
-}
-
-main_port_name() {
-  case "$1" in
-    api-gateway) echo HTTP_PORT ;;
-    *) echo GRPC_PORT ;;
-  esac
-}
-
-# Defaults as in the original and in each service's config/config.yaml: 500x main, 300x probes,
-# 800x metrics, x = 1 gateway, 2 writer, 3 reader.
-service_index() {
-  case "$1" in
-    api-gateway) echo 1 ;;
-    writer-service) echo 2 ;;
-    reader-service) echo 3 ;;
-    *) die "unknown service $1" ;;
-  esac
-}
-main_port() { setting "$1" "$(main_port_name "$1")" "500$(service_index "$1")"; }
-probes_port() { setting "$1" PROBES_PORT "300$(service_index "$1")"; }
-metrics_port() { setting "$1" METRICS_PORT "800$(service_index "$1")"; }
-
 service_entry() { echo "$REPO_ROOT/$1/dist/main.js"; }
-service_pidfile() { echo "$RUN_DIR/$1.pid"; }
-service_log() { echo "$LOG_DIR/$1.log"; }
 
-# Prints the pid of the service if it runs from this checkout: the pid file can outlive its
-# process, and the number can be reused by something that is not ours.
-service_pid() {
-  local file pid cmd
-  file="$(service_pidfile "$1")"
-  [[ -s "$file" ]] || return 1
-  pid="$(head -n 1 "$file" | tr -dc '0-9')"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmd" == *"$(service_entry "$1")"* ]] || return 1
-  echo "$pid"
+# --- processes -------------------------------------------------------------------------------
+
+# Alive and not a zombie. An orphan's parent is PID 1, and a slow reaper there (this sandbox's
+# init reaps every ~2 s) would otherwise make each stop look 2 s longer than the service takes.
+pid_running() {
+  local stat
+  kill -0 "$1" 2>/dev/null || return 1
+  read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+  stat="${stat##*) }"
+  [[ "${stat%% *}" != Z ]]
+}
+
+# SIGTERM (the services drain and commit in-flight work), then SIGKILL after $2 seconds.
+stop_pid() {
+  local pid="$1" timeout="${2:-30}" i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < timeout * 20; i++)); do
+    pid_running "$pid" || return 0
+    sleep 0.05
+  done
+  log "pid $pid did not stop within ${timeout}s; sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do
+    pid_running "$pid" || return 0
+    sleep 0.05
+  done
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# True when GET http://127.0.0.1:PORT/PATH answers 200 within 2 s (bash only: no curl needed).
+# True when GET http://127.0.0.1:PORT/PATH answers 2xx within 2 s (bash only: no curl needed).
 http_ok() {
   local port="$1" path="$2" status_line
   (
     exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
     printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$path" >&3
     IFS= read -r -t 2 status_line <&3 || exit 1
-    [[ "$status_line" == HTTP/1.?" 200"* ]]
+    [[ "$status_line" == HTTP/1.?" 2"[0-9][0-9]* ]]
   ) 2>/dev/null
 }
-
-service_ready() { http_ok "$(probes_port "$1")" /ready; }
 
 fail_with_log() {
   local message="$1" logfile="$2"
@@ -136,49 +121,78 @@ fail_with_log() {
   die "$message (log: $logfile)"
 }
 
-# SIGTERM (the services drain and commit in-flight work), then SIGKILL after $2 seconds.
-stop_pid() {
-  local pid="$1" timeout="${2:-30}" i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < timeout * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  log "pid $pid did not stop within ${timeout}s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-}
+# --- recorded instances ----------------------------------------------------------------------
 
-stop_service() {
-  local svc="$1" pid
-  if pid="$(service_pid "$svc")"; then
-    log "$svc: stopping (pid $pid)"
-    stop_pid "$pid" "${STACK_STOP_TIMEOUT:-30}"
-    log "$svc: stopped"
-  fi
-  rm -f "$(service_pidfile "$svc")"
-}
+instance_name() { echo "$1-$2"; }
+instance_pidfile() { echo "$RUN_DIR/$1.pid"; }
+instance_envfile() { echo "$RUN_DIR/$1.env"; }
+instance_log() { echo "$LOG_DIR/$1.log"; }
 
-# The URLs worth opening, one per line on stdout; optional tools only when something listens.
-print_urls() {
-  local svc gw
-  gw="$(main_port api-gateway)"
-  printf '\n'
-  printf '  %-26s %s\n' "API" "http://127.0.0.1:$gw/api/v1/products"
-  printf '  %-26s %s\n' "Swagger UI" "http://127.0.0.1:$gw/swagger"
-  printf '  %-26s %s\n' "OpenAPI document" "http://127.0.0.1:$gw/swagger/json"
+# The service an instance name belongs to; fails for names that are not ours (the infra's pid
+# files share .infra/run when INFRA_HOME is the default). A bare <service> is a pid file of the
+# single-instance make up before instances existed: still ours to stop.
+instance_service() {
+  local svc
   for svc in "${SERVICES[@]}"; do
-    printf '  %-26s %s\n' "Metrics ($svc)" "http://127.0.0.1:$(metrics_port "$svc")/metrics"
+    if [[ "$1" == "$svc" || "$1" =~ ^$svc-[0-9]+$ ]]; then
+      echo "$svc"
+      return 0
+    fi
   done
-  if [[ -n "${PROMETHEUS_URL:-}" ]]; then
-    printf '  %-26s %s\n' "Prometheus" "$PROMETHEUS_URL"
-  elif port_open 9090; then
-    printf '  %-26s %s\n' "Prometheus" "http://127.0.0.1:9090"
+  return 1
+}
+
+# Names of the instances that have a pid file or a record, in start order.
+recorded_instances() {
+  local svc file name
+  for svc in "${SERVICES[@]}"; do
+    for file in "$RUN_DIR/$svc".pid "$RUN_DIR/$svc"-*.pid "$RUN_DIR/$svc"-*.env; do
+      [[ -e "$file" ]] || continue
+      name="$(basename -- "${file%.*}")"
+      if instance_service "$name" >/dev/null; then echo "$name"; fi
+    done | sort -u -V
+  done
+}
+
+# Prints the pid of the instance if it runs from this checkout: the pid file can outlive its
+# process, and the number can be reused by something that is not ours.
+instance_pid() {
+  local file pid cmd svc
+  svc="$(instance_service "$1")" || return 1
+  file="$(instance_pidfile "$1")"
+  [[ -s "$file" ]] || return 1
+  pid="$(head -n 1 "$file" | tr -dc '0-9')"
+  [[ -n "$pid" ]] && pid_running "$pid" || return 1
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmd" == *"$(service_entry "$svc")"* ]] || return 1
+  echo "$pid"
+}
+
+# record_value NAME KEY: a value from the instance's record (empty if there is none).
+record_value() {
+  local file key value
+  file="$(instance_envfile "$1")"
+  [[ -f "$file" ]] || return 0
+  while IFS='=' read -r key value; do
+    if [[ "$key" == "$2" ]]; then
+      echo "$value"
+      return 0
+    fi
+  done <"$file"
+}
+
+instance_ready() {
+  local port
+  port="$(record_value "$1" PROBES_PORT)"
+  [[ -n "$port" ]] && http_ok "$port" /ready
+}
+
+stop_instance() {
+  local name="$1" pid
+  if pid="$(instance_pid "$name")"; then
+    log "$name: stopping (pid $pid)"
+    stop_pid "$pid" "${STACK_STOP_TIMEOUT:-30}"
+    log "$name: stopped"
   fi
-  if port_open 16686; then printf '  %-26s %s\n' "Jaeger" "http://127.0.0.1:16686"; fi
-  if port_open 3000; then printf '  %-26s %s\n' "Grafana" "http://127.0.0.1:3000"; fi
-  printf '\n'
+  rm -f "$(instance_pidfile "$name")" "$(instance_envfile "$name")"
 }

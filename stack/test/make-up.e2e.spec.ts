@@ -1,122 +1,113 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import {
   createTestDatabase,
   eventually,
-  freePort,
+  infraPortOffset,
   type TestDatabase,
   testEndpoints,
   uniqueName,
   unreachableServers,
 } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  alive,
+  allocateBasePorts,
+  copyWorkingTree,
+  followLogs,
+  groupAssignments,
+  listening,
+  makeIn,
+  pidOf,
+  recordedPids,
+  testedInfraHome,
+} from './support/make-up.js';
 
 /**
  * `make up` as a newcomer runs it: in a fresh copy of the working tree (tracked and new files, no
- * node_modules, no dist), so it has to install, migrate and build by itself. The copy uses the
- * running servers (all four endpoints given: no second native infrastructure on the same ports),
- * its own database, topics, consumer groups, Mongo database and Redis prefix, and free ports for
- * the services, so it disturbs neither other tests nor a developer's own `make up`.
+ * node_modules, no dist), so it has to install, migrate and build by itself. Two gateways, one
+ * writer and two readers. The copy uses the servers the tests use — natively through their
+ * INFRA_HOME when they are a native instance (make up finds them running, so make down must leave
+ * them running), else given as the four endpoints — with its own database, topics, consumer
+ * groups, Mongo database and Redis prefix, and free ports for the services, so it disturbs neither
+ * other tests nor a developer's own `make up`.
  */
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const services = ['writer-service', 'reader-service', 'api-gateway'] as const;
-const run = promisify(execFile);
+const instances = [
+  ['writer-service', 0],
+  ['reader-service', 0],
+  ['reader-service', 1],
+  ['api-gateway', 0],
+  ['api-gateway', 1],
+] as const;
+const names = instances.map(([service, i]) => `${service}-${i}`);
+const kinds = ['main', 'probes', 'metrics'] as const;
 
 let copy: string;
 let database: TestDatabase;
 let env: NodeJS.ProcessEnv;
-const ports: Record<string, number> = {};
-
-const make = (target: string, timeoutMs: number) =>
-  run('make', ['--no-print-directory', target], { cwd: copy, env, timeout: timeoutMs, maxBuffer: 16 << 20 });
-
-const pidOf = (service: string): number | undefined => {
-  const file = join(copy, '.infra', 'run', `${service}.pid`);
-  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined;
-};
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, timeout: 2_000 });
-    const answer = (open: boolean) => () => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.once('connect', answer(true)).once('error', answer(false)).once('timeout', answer(false));
-  });
-const apiUrl = () => `http://127.0.0.1:${ports.API_GATEWAY__HTTP_PORT}/api/v1`;
-
-/** Every file of the working tree git would see: tracked, plus new files not ignored. */
-function copyWorkingTree(target: string): void {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  })
-    .split('\0')
-    // Deleted but not yet staged files are still listed.
-    .filter((file) => file && existsSync(join(repoRoot, file)));
-  // tar keeps the modes (the scripts must stay executable) and reads the list from stdin.
-  execFileSync('bash', ['-c', 'tar -c --null -T - -f - | tar -x -f - -C "$0"', target], {
-    cwd: repoRoot,
-    input: files.join('\0'),
-  });
-}
+let make: ReturnType<typeof makeIn>;
+let home: string | undefined;
+let id: string;
+/** Base ports by service and kind; instance i is on base + 100 * i. */
+const base: Record<string, Record<(typeof kinds)[number], number>> = {};
+const port = (service: string, kind: (typeof kinds)[number], i: number) =>
+  (base[service]?.[kind] ?? 0) + 100 * i;
+const gateway = (i: number) => `http://127.0.0.1:${port('api-gateway', 'main', i)}/api/v1`;
 
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'make-up-'));
   copyWorkingTree(copy);
 
   const endpoints = testEndpoints();
+  home = testedInfraHome(endpoints);
   database = await createTestDatabase(endpoints.postgresUrl);
   // Empty again, so that the schema the services need can only come from make up's migrations.
   await database.migrate('down');
 
-  for (const service of services) {
-    const prefix = service.toUpperCase().replace('-', '_');
-    const main = service === 'api-gateway' ? 'HTTP_PORT' : 'GRPC_PORT';
-    for (const name of [main, 'PROBES_PORT', 'METRICS_PORT']) ports[`${prefix}__${name}`] = await freePort();
-  }
-  const id = uniqueName('makeup');
+  const vars = await allocateBasePorts(base);
+  // The gateway's HTTP_PORT unprefixed: read by the gateway alone, it must apply.
+  vars.HTTP_PORT = vars.API_GATEWAY__HTTP_PORT as string;
+  delete vars.API_GATEWAY__HTTP_PORT;
+
+  id = uniqueName('makeup');
   const inherited = { ...process.env };
   // A fresh shell's environment: no make or vitest state leaking into the nested make.
   for (const name of ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL', 'NODE_OPTIONS']) delete inherited[name];
+  const servers = home
+    ? { INFRA_HOME: home, INFRA_PORT_OFFSET: String(infraPortOffset()) }
+    : {
+        KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+        MONGO_URI: endpoints.mongoUri,
+        REDIS_URL: endpoints.redisUrl,
+      };
+  // Natively the other endpoints come from INFRA_HOME's env file, as for a person.
+  if (home) for (const name of ['KAFKA_BROKERS', 'MONGO_URI', 'REDIS_URL']) delete inherited[name];
   env = {
     ...inherited,
+    ...servers,
     STACK_MODE: 'native',
-    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     POSTGRES_URL: database.url,
-    MONGO_URI: endpoints.mongoUri,
-    REDIS_URL: endpoints.redisUrl,
     KAFKA_TOPIC_PREFIX: `${id}_`,
-    KAFKA_TOPIC_PARTITIONS: '3',
+    KAFKA_TOPIC_PARTITIONS: '4',
     MONGO_DATABASE: id,
+    READER_SERVICE__SEARCH_POSTGRES_URL: Object.assign(new URL(database.url), {
+      pathname: `/${id}_search`,
+    }).toString(),
     REDIS_KEY_PREFIX: `${id}:`,
     WRITER_SERVICE__KAFKA_GROUP_ID: `${id}_writer`,
     READER_SERVICE__KAFKA_GROUP_ID: `${id}_reader`,
-    ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+    GATEWAYS: '2',
+    READERS: '2',
+    ...vars,
   };
+  make = makeIn(copy, env);
 });
 
 afterAll(async () => {
   // Only if a test failed half-way: nothing of ours may outlive the run.
-  const runDir = join(copy, '.infra', 'run');
-  for (const file of existsSync(runDir) ? readdirSync(runDir) : []) {
-    const pid = Number(readFileSync(join(runDir, file), 'utf8').trim());
-    if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
-  }
+  for (const pid of copy ? recordedPids(copy) : []) if (alive(pid)) process.kill(pid, 'SIGKILL');
   await database?.drop().catch(() => {});
   if (copy) rmSync(copy, { recursive: true, force: true });
 });
@@ -130,29 +121,42 @@ describe('make up / make down, from a clean copy of the working tree, without Do
     return startedPids;
   };
 
-  it('make up installs, migrates, builds, starts the three services and prints where to find them', async () => {
+  it('make up refuses a plain PROBES_PORT (several services read it) before it starts anything', async () => {
+    const refused = await makeIn(copy, { ...env, PROBES_PORT: '13001' })('up', 60_000).then(
+      () => undefined,
+      (error: { stderr: string }) => error,
+    );
+
+    expect(refused?.stderr).toContain('API_GATEWAY__PROBES_PORT and/or WRITER_SERVICE__PROBES_PORT');
+    expect(recordedPids(copy)).toEqual([]);
+  });
+
+  it('make up installs, migrates, builds, starts every instance and prints URLs that all answer', async () => {
     const { stdout } = await make('up', 600_000);
 
-    for (const path of ['/api/v1/products', '/swagger', '/swagger/json'])
-      expect(stdout).toContain(`http://127.0.0.1:${ports.API_GATEWAY__HTTP_PORT}${path}`);
-    for (const service of services) {
-      const prefix = service.toUpperCase().replace('-', '_');
-      expect(stdout).toContain(`http://127.0.0.1:${ports[`${prefix}__METRICS_PORT`]}/metrics`);
-    }
-    const pids = services.map(pidOf);
+    const pids = names.map((name) => pidOf(copy, name));
     for (const [i, pid] of pids.entries()) {
-      expect(pid, services[i]).toBeGreaterThan(0);
-      expect(alive(pid as number), services[i]).toBe(true);
+      expect(pid, names[i]).toBeGreaterThan(0);
+      expect(alive(pid as number), names[i]).toBe(true);
     }
     startedPids = pids as number[];
-    const swagger = await fetch(`http://127.0.0.1:${ports.API_GATEWAY__HTTP_PORT}/swagger/json`);
-    expect(swagger.status).toBe(200);
+    for (const i of [0, 1]) {
+      for (const path of ['/api/v1/products/search', '/api/v1/products/health', '/swagger', '/swagger/json'])
+        expect(stdout).toContain(`http://127.0.0.1:${port('api-gateway', 'main', i)}${path}`);
+    }
+    for (const [service, i] of instances) {
+      expect(stdout).toContain(`http://127.0.0.1:${port(service, 'probes', i)}/ready`);
+      expect(stdout).toContain(`http://127.0.0.1:${port(service, 'metrics', i)}/metrics`);
+    }
+    const urls = stdout.match(/http:\/\/\S+/g) ?? [];
+    const answers = await Promise.all(urls.map(async (url) => `${(await fetch(url)).status} ${url}`));
+    expect(answers.filter((answer) => !answer.startsWith('2'))).toEqual([]);
   }, 600_000);
 
-  it('a product POSTed to the printed API becomes readable through it', async () => {
+  it('a product POSTed to one gateway becomes readable through both (each asks its own reader)', async () => {
     firstPids();
     const body = { name: 'Make-up lamp', description: 'Started with make up', price: 3.5 };
-    const created = await fetch(`${apiUrl()}/products`, {
+    const created = await fetch(`${gateway(0)}/products`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -160,12 +164,14 @@ describe('make up / make down, from a clean copy of the working tree, without Do
     expect(created.status).toBe(201);
     const { productId } = (await created.json()) as { productId: string };
 
-    const read = await eventually(
-      () => fetch(`${apiUrl()}/products/${productId}`),
-      (r) => r.status === 200,
-      { what: `product ${productId} readable`, intervalMs: 100 },
-    );
-    expect(await read.json()).toMatchObject({ productId, ...body, version: 1 });
+    for (const i of [0, 1]) {
+      const read = await eventually(
+        () => fetch(`${gateway(i)}/products/${productId}`),
+        (r) => r.status === 200,
+        { what: `product ${productId} readable through gateway ${i}`, intervalMs: 100 },
+      );
+      expect(await read.json()).toMatchObject({ productId, ...body, version: 1 });
+    }
   });
 
   it('make up a second time starts nothing: the same processes keep running', async () => {
@@ -173,27 +179,70 @@ describe('make up / make down, from a clean copy of the working tree, without Do
 
     const { stderr } = await make('up', 120_000);
 
-    expect(services.map(pidOf)).toEqual(before);
-    for (const service of services) expect(stderr).toContain(`${service}: already running`);
+    expect(names.map((name) => pidOf(copy, name))).toEqual(before);
+    for (const name of names) expect(stderr).toContain(`${name}: already running`);
   }, 120_000);
 
-  it('make status shows the three services ready', async () => {
+  it('make status, without the overrides in its environment, lists every instance ready on the ports it started on', async () => {
     const pids = firstPids();
+    const plain = Object.fromEntries(
+      Object.entries(env).filter(([name]) => !/PORT$|^GATEWAYS$|^READERS$|^INFRA_/.test(name)),
+    );
 
-    const { stdout } = await make('status', 30_000);
+    const { stdout } = await makeIn(copy, plain)('status', 30_000);
 
-    for (const [i, service] of services.entries())
-      expect(stdout).toMatch(new RegExp(`^${service}\\s+ready\\s+pid ${pids[i]}\\b`, 'm'));
+    for (const [n, [service, i]] of instances.entries()) {
+      const main = service === 'api-gateway' ? 'http' : 'grpc';
+      const ports = `${main} ${port(service, 'main', i)}, probes ${port(service, 'probes', i)}, metrics ${port(service, 'metrics', i)}`;
+      expect(stdout).toMatch(new RegExp(`^${service}\\s+ready\\s+pid ${pids[n]}\\s+#${i}\\s+${ports}`, 'm'));
+    }
+    expect(stdout).toContain(`reader 127.0.0.1:${port('reader-service', 'main', 1)}`);
   });
 
-  it('make down stops every process make up started and closes their ports, leaving the given servers alone', async () => {
+  it('the two readers share one consumer group, and Kafka spreads the partitions over both', async () => {
+    firstPids();
+
+    const members = await eventually(
+      () => groupAssignments(testEndpoints().kafkaBrokers, `${id}_reader`),
+      (held) => held.length === 2 && held.every((partitions) => partitions > 0),
+      { what: 'two readers holding partitions', intervalMs: 500 },
+    );
+
+    // 4 partitions of each of the 3 event topics.
+    expect(members.reduce((sum, partitions) => sum + partitions, 0)).toBe(12);
+  });
+
+  it('make logs follows every instance and prints JSON lines only', async () => {
+    firstPids();
+
+    const lines = await followLogs(copy, env, names);
+
+    const notJson = lines.filter((line) => {
+      try {
+        return typeof JSON.parse(line) !== 'object';
+      } catch {
+        return true;
+      }
+    });
+    expect(notJson).toEqual([]);
+  }, 60_000);
+
+  it('make down quickly stops every instance and closes their ports, leaving the servers it did not start running', async () => {
     const pids = firstPids();
 
-    await make('down', 180_000);
+    const started = Date.now();
+    const { stderr } = await make('down', 180_000);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`make down took ${seconds.toFixed(1)} s`);
 
-    for (const [i, pid] of pids.entries()) expect(alive(pid), services[i]).toBe(false);
-    for (const service of services) expect(pidOf(service), service).toBeUndefined();
-    for (const [name, port] of Object.entries(ports)) expect(await listening(port), name).toBe(false);
+    for (const [i, pid] of pids.entries()) expect(alive(pid), names[i]).toBe(false);
+    expect(recordedPids(copy)).toEqual([]);
+    for (const [service, i] of instances)
+      for (const kind of kinds)
+        expect(await listening(port(service, kind, i)), `${service}-${i} ${kind}`).toBe(false);
     expect(await unreachableServers(testEndpoints())).toEqual([]);
+    expect(stderr).toContain(home ? `left running in ${home}` : 'given by KAFKA_BROKERS');
+    // Generous: a stuck shutdown waits 30 s for SIGKILL; an idle stack stops in about a second.
+    expect(seconds).toBeLessThan(25);
   }, 180_000);
 });

@@ -27,4 +27,30 @@ describe('make help', () => {
   it('offers the commands the README starts with', () => {
     expect(phonyTargets()).toEqual(expect.arrayContaining(['up', 'down', 'logs', 'status', 'test']));
   });
+
+  it('says that infra-up starts Prometheus too, and how to scale and read the logs', () => {
+    const help = execFileSync('make', ['--no-print-directory', 'help'], { cwd: repoRoot, encoding: 'utf8' });
+
+    expect(help).toMatch(/^ {2}infra-up .*Prometheus/m);
+    expect(help).toMatch(/^ {2}up .*GATEWAYS=/m);
+    expect(help).toMatch(/^ {2}logs .*PRETTY=1/m);
+  });
+});
+
+describe('make infra-status', () => {
+  it('prints the servers only, not its own command line', () => {
+    // Read-only: it looks at pid files and asks each server, whatever runs.
+    const out = execFileSync('make', ['--no-print-directory', 'infra-status'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+
+    expect(out).not.toMatch(/^bash /m);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/\s+/)[0]),
+    ).toEqual(['postgres', 'redis', 'kafka', 'mongo', 'prometheus']);
+  });
 });

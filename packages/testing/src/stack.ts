@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { type Endpoints, testEndpoints, uniqueName } from './endpoints.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { freePort, type ServiceProcess, startServiceProcess } from './service-process.js';
@@ -11,6 +12,8 @@ export interface Stack {
   /** e.g. http://127.0.0.1:41234/api/v1 */
   readonly apiUrl: string;
   readonly database: TestDatabase;
+  /** The reader's search database (the reader creates it at start; dropped by stop()). */
+  readonly searchDatabaseUrl: string;
   readonly mongoUri: string;
   readonly mongoDatabase: string;
   readonly redisKeyPrefix: string;
@@ -34,15 +37,16 @@ interface ServiceSpec {
 
 /**
  * The three services as real processes on free loopback ports, with their own PostgreSQL
- * database, MongoDB database, Redis key prefix, topic prefix and consumer groups, so a stack never
- * sees another test's data. Start order follows the data flow: writer (creates the topics),
- * reader, then the gateway.
+ * databases (the writer's, the reader's search), MongoDB database, Redis key prefix, topic prefix
+ * and consumer groups, so a stack never sees another test's data. Start order follows the data
+ * flow: writer (creates the topics), reader, then the gateway.
  */
 export async function startStack(endpoints: Endpoints = testEndpoints(), logLevel = 'warn'): Promise<Stack> {
   const id = uniqueName('stack');
   const database = await createTestDatabase(endpoints.postgresUrl);
   const mongoUri = endpoints.mongoUri;
   const mongoDatabase = id;
+  const searchDatabaseUrl = databaseUrl(endpoints.postgresUrl, `${id}_search`);
   const topicPrefix = `${id}_`;
   const redisKeyPrefix = `${id}:`;
   const [readerGrpc, gatewayHttp] = [await freePort(), await freePort()];
@@ -72,6 +76,7 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
         ...common,
         MONGO_URI: mongoUri,
         MONGO_DATABASE: mongoDatabase,
+        SEARCH_POSTGRES_URL: searchDatabaseUrl,
         REDIS_URL: endpoints.redisUrl,
         REDIS_KEY_PREFIX: redisKeyPrefix,
         KAFKA_GROUP_ID: `${id}_reader`,
@@ -106,6 +111,7 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
   } catch (error) {
     await Promise.all(Object.values(services).map((s) => s.kill()));
     await database.drop();
+    await dropDatabase(endpoints.postgresUrl, searchDatabaseUrl);
     throw error;
   }
 
@@ -122,6 +128,7 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
       'reader-service': `127.0.0.1:${readerGrpc}`,
     },
     database,
+    searchDatabaseUrl,
     mongoUri,
     mongoDatabase,
     redisKeyPrefix,
@@ -140,6 +147,24 @@ export async function startStack(endpoints: Endpoints = testEndpoints(), logLeve
       for (const name of ['api-gateway', 'writer-service', 'reader-service'] as const)
         await services[name].stop();
       await database.drop();
+      await dropDatabase(endpoints.postgresUrl, searchDatabaseUrl);
     },
   };
+}
+
+const databaseUrl = (serverUrl: string, name: string): string => {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+
+/** Drops a database on the server of `serverUrl` (it may not exist: a reader that never started). */
+async function dropDatabase(serverUrl: string, url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }

@@ -168,7 +168,7 @@ describe('one trace from the HTTP request to the read model', () => {
     expectWellFormed(spans, caller.spanId);
   });
 
-  it('a search is a single trace that reaches MongoDB through gRPC', async () => {
+  it('a search is a single trace that reaches the search store (PostgreSQL) through gRPC', async () => {
     const caller = callerContext();
     const response = await fetch(`${stack.apiUrl}/products/search?search=Traced&page=1&size=10`, {
       headers: { traceparent: caller.traceparent },
@@ -177,15 +177,15 @@ describe('one trace from the HTTP request to the read model', () => {
 
     const spans = await eventually(
       () => receiver.spans(caller.traceId),
-      (s) => byService(s, 'reader-service').some(isDb('mongodb')),
-      { what: 'the MongoDB span of the search trace', intervalMs: 200 },
+      (s) => byService(s, 'reader-service').some(isDb('postgresql')),
+      { what: 'the PostgreSQL span of the search trace', intervalMs: 200 },
     );
     const grpcServer = one(
       byService(spans, 'reader-service'),
       'gRPC server span',
       (s) => s.kind === 'server',
     );
-    for (const span of byService(spans, 'reader-service').filter(isDb('mongodb')))
+    for (const span of byService(spans, 'reader-service').filter(isDb('postgresql')))
       expect(descendsFrom(spans, span, grpcServer)).toBe(true);
     expectWellFormed(spans, caller.spanId);
   });

@@ -27,7 +27,9 @@ export interface ProductEventsConsumerOptions {
   readonly deadLetterProducer: Producer;
   readonly log: KafkaLog;
   /** Resolves true while MongoDB answers: failures during an outage wait instead of dead-lettering. */
-  readonly mongoHealthy: () => Promise<boolean>;
+  readonly storesHealthy: () => Promise<boolean>;
+  /** Store failures that mean "unreachable" (the search database's), besides MongoDB's own. */
+  readonly isStoreUnavailable?: (error: unknown) => boolean;
   readonly retry?: RetryPolicy;
   /** Messages handled as one batch at most (one MongoDB insert, or one delete and one insert). */
   readonly maxBatchSize?: number;
@@ -75,8 +77,8 @@ export function startProductEventsConsumer(options: ProductEventsConsumerOptions
     topics: Object.values(options.topics),
     deadLetterProducer: options.deadLetterProducer,
     log: options.log,
-    classify: classifyMongoFailure,
-    dependenciesHealthy: options.mongoHealthy,
+    classify: (error) => (options.isStoreUnavailable?.(error) ? 'transient' : classifyMongoFailure(error)),
+    dependenciesHealthy: options.storesHealthy,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.maxBatchSize ? { maxBatchSize: options.maxBatchSize } : {}),
     ...(options.metrics ? { metrics: options.metrics.kafka } : {}),

@@ -1,16 +1,9 @@
 import type { Collection, IndexDescription } from 'mongodb';
-import type { Product, StoredProduct } from '../domain/product.js';
+import type { StoredProduct } from '../domain/product.js';
 import { type BatchSaveResult, batchSaver, findByIds, type SaveOutcome } from './batch-save.js';
-import { fromDocument, type ProductDocument, toProduct } from './product.documents.js';
+import { fromDocument, type ProductDocument } from './product.documents.js';
 
 export type { BatchSaveResult, ProductDocument, SaveOutcome };
-
-export interface SearchQuery {
-  /** An escaped pattern (never raw user text); empty matches everything. */
-  readonly pattern: string;
-  readonly skip: number;
-  readonly limit: number;
-}
 
 export interface FindOptions {
   /** Lets the server abort a lookup that takes longer (a scan on FerretDB). */
@@ -29,14 +22,14 @@ export interface ProductRepository {
   findMany(productIds: readonly string[]): Promise<StoredProduct[]>;
   /** Every stored document, a chunk at a time (one scan of the collection). */
   scan(chunkSize: number): AsyncIterable<StoredProduct[]>;
-  /** Live products only, newest first; productId breaks ties so pages never overlap. */
-  search(query: SearchQuery): Promise<{ totalCount: number; products: Product[] }>;
+  // No search: SearchProduct is answered from PostgreSQL (postgres/search.repository.ts), as
+  // FerretDB uses no index for a filtered query and scanned every document for each search.
 }
 
 const productIndexes: (IndexDescription & { name: string })[] = [
   { key: { productId: 1 }, name: 'productId_unique', unique: true },
-  // Text indexes are not portable (FerretDB has none) and cannot do substring matches, which is
-  // what search means here; this index serves prefix matches on the name.
+  // The two below served search when it ran here; kept until scripts/mongo-init.js and deployed
+  // databases drop them too (ensureIndexes only adds missing ones).
   { key: { name: 1, description: 1 }, name: 'name_description' },
   { key: { deleted: 1, createdAt: -1, productId: 1 }, name: 'live_newest_first' },
 ];
@@ -82,30 +75,6 @@ export function createProductRepository(collection: Collection<ProductDocument>)
         }
       }
       if (chunk.length > 0) yield chunk;
-    },
-
-    search: async ({ pattern, skip, limit }) => {
-      const matches = pattern
-        ? {
-            $or: [
-              { name: { $regex: pattern, $options: 'i' } },
-              { description: { $regex: pattern, $options: 'i' } },
-            ],
-          }
-        : {};
-      const filter = { deleted: false, ...matches };
-      // Two queries rather than one $facet aggregation: FerretDB (the native test server) has no
-      // $facet. The count and the page may disagree by a concurrent change; both are eventual anyway.
-      const [totalCount, documents] = await Promise.all([
-        collection.countDocuments(filter),
-        collection
-          .find(filter, { projection: { _id: 0 } })
-          .sort({ createdAt: -1, productId: 1 })
-          .skip(skip)
-          .limit(limit)
-          .toArray(),
-      ]);
-      return { totalCount, products: documents.map(toProduct) };
     },
   };
 }

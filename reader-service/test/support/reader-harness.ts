@@ -28,6 +28,7 @@ import {
   type ReaderCall,
   untilCommitted,
 } from './reader-clients.js';
+import { dropSearchDatabase, searchDatabaseUrl } from './search-database.js';
 
 export { type CallResult, deleteKeys, grpcCaller, type ReaderCall } from './reader-clients.js';
 
@@ -79,6 +80,10 @@ export interface HarnessOptions {
   readonly redisUrl?: string;
   readonly readFallback?: Partial<Config['readFallback']>;
   readonly index?: Partial<Config['redis']['index']>;
+  /** Another harness's search database (a restarted reader); by default one of its own. */
+  readonly searchUrl?: string;
+  /** A MongoDB database the test filled already; by default a new one. */
+  readonly mongoDatabase?: string;
 }
 
 /**
@@ -100,7 +105,11 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
       topicPrefix: `${uniqueName('reader')}_`,
       topics: { create: true, partitions: 3, replicationFactor: 1 },
     },
-    mongo: { uri: endpoints.mongoUri, database: uniqueName('reader'), collection: 'products' },
+    mongo: {
+      uri: endpoints.mongoUri,
+      database: options.mongoDatabase ?? uniqueName('reader'),
+      collection: 'products',
+    },
     redis: {
       url: options.redisUrl ?? endpoints.redisUrl,
       keyPrefix: `${uniqueName('reader')}:product:`,
@@ -109,6 +118,7 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
       index: { retryMs: 200, ...options.index },
     },
     readFallback: { ...options.readFallback },
+    search: { postgresUrl: options.searchUrl ?? searchDatabaseUrl() },
   });
   const topics = productTopics(config.kafka.topicPrefix).events;
   const service = await start(config);
@@ -197,6 +207,7 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
       // Index entries never expire: leave nothing of this test behind in the shared Redis.
       if (redis.status === 'ready') await deleteKeys(redis, `${config.redis.keyPrefix}*`);
       redis.disconnect();
+      if (!options.searchUrl) await dropSearchDatabase(config.search.postgresUrl);
     },
   };
 }

@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * `make logs` (scripts/stack/logs.sh) on log files written by hand, in a scratch copy of
+ * scripts/stack (it finds the checkout from its own location), so nothing of this checkout is read.
+ */
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+let root: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'stack-logs-'));
+  cpSync(join(repoRoot, 'scripts', 'stack'), join(root, 'scripts', 'stack'), { recursive: true });
+  mkdirSync(join(root, '.infra', 'logs'), { recursive: true });
+  const logs = join(root, '.infra', 'logs');
+  writeFileSync(join(logs, 'api-gateway-0.log'), '{"level":"info","service":"api-gateway","msg":"gw0 up"}\n');
+  writeFileSync(
+    join(logs, 'api-gateway-1.log'),
+    '{"level":"info","service":"api-gateway","msg":"gw1 up"}\napi-gateway failed to start: "port" \\ in use\n',
+  );
+  writeFileSync(
+    join(logs, 'reader-service-0.log'),
+    '{"level":"error","service":"reader-service","msg":"rd0"}\n',
+  );
+  // Not a service's log: never followed.
+  writeFileSync(join(logs, 'migrate.log'), '=== migrate up\n');
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Runs logs.sh until `done` says the lines are complete (it follows forever), then stops it. */
+function follow(done: (lines: string[]) => boolean, afterStart?: () => void): Promise<string[]> {
+  const child = spawn('bash', [join(root, 'scripts', 'stack', 'logs.sh')], {
+    env: { PATH: process.env.PATH, STACK_MODE: 'native' },
+    detached: true,
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`no complete output in 15 s:\n${out}`)), 15_000);
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      try {
+        process.kill(-(child.pid as number), 'SIGTERM');
+      } catch {}
+      if (error) reject(error);
+      else resolve(out.trim().split('\n'));
+    };
+    let started = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const lines = out.split('\n').filter(Boolean);
+      if (!started && lines.length >= 4) {
+        started = true;
+        afterStart?.();
+      }
+      if (done(lines)) finish();
+    });
+    child.once('exit', (code) => finish(new Error(`logs.sh exited (${code}):\n${out}`)));
+  });
+}
+
+describe('make logs', () => {
+  it('prints JSON lines only, each naming its instance, and keeps non-JSON output as a message', async () => {
+    const lines = await follow((l) => l.length >= 4);
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+    expect(records).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ instance: 'api-gateway-0', msg: 'gw0 up' }),
+        expect.objectContaining({ instance: 'api-gateway-1', msg: 'gw1 up' }),
+        expect.objectContaining({ instance: 'reader-service-0', level: 'error', msg: 'rd0' }),
+        {
+          level: 'warn',
+          instance: 'api-gateway-1',
+          raw: true,
+          msg: 'api-gateway failed to start: "port" \\ in use',
+        },
+      ]),
+    );
+    expect(records).toHaveLength(4);
+  }, 30_000);
+
+  it('follows: a line written after the start shows up', async () => {
+    const marker = `marker-${Date.now()}`;
+    const write = () =>
+      appendFileSync(
+        join(root, '.infra', 'logs', 'reader-service-0.log'),
+        `{"level":"info","service":"reader-service","msg":"${marker}"}\n`,
+      );
+    // Written again until it shows: a line that lands while tail is still setting up its watches
+    // is only noticed with the next write to that file.
+    let writer: NodeJS.Timeout | undefined;
+    const lines = await follow(
+      (l) => l.some((line) => line.includes(marker)),
+      () => {
+        write();
+        writer = setInterval(write, 500);
+      },
+    ).finally(() => clearInterval(writer));
+
+    expect(JSON.parse(lines.find((line) => line.includes(marker)) as string)).toMatchObject({
+      instance: 'reader-service-0',
+      msg: marker,
+    });
+  }, 30_000);
+});
