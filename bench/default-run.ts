@@ -84,10 +84,10 @@ export async function runDefault(options: DefaultRunOptions): Promise<void> {
     const queries = await runQueryPath({
       apiUrl: stack.apiUrl,
       readerMetricsUrl: stack.metricsUrls['reader-service'],
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      redisKeyPrefix: stack.redisKeyPrefix,
       productIds,
       searchWord: word,
+      // Every benchmark product's description has it: the search that matches everything.
+      commonWord: 'benchmark',
       concurrency: options.concurrency,
       seconds: options.querySeconds,
     });

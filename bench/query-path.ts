@@ -1,19 +1,21 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
 import { scrape, sumMetric } from './metrics-scrape.js';
 import { round } from './stats.js';
 
 /**
- * Query path at increasing concurrency (closed loop, autocannon): GET by id from the cache, GET
- * by id with the cache emptied first (misses, then MongoDB), search, and a bare Fastify route as
- * the ceiling of this machine. The reader's cache_lookups_total tells how many reads really hit.
+ * Query path at increasing concurrency (closed loop, autocannon): GET by id of existing products
+ * (rotating over a sample, answered from the reader's Redis index), GET by id of ids that do not
+ * exist (404, answered from the same index without MongoDB), search for a word in a few products
+ * and for one in every product, and a bare Fastify route as the ceiling of this machine. The
+ * reader's cache_lookups_total tells how the lookups were answered.
  */
 
 export interface QueryPoint {
-  readonly target: 'get-hit' | 'get-miss' | 'search' | 'hello-world';
+  readonly target: 'get-hit' | 'get-404' | 'search' | 'search-common' | 'hello-world';
   readonly connections: number;
   readonly seconds: number;
   readonly requests: number;
@@ -21,40 +23,40 @@ export interface QueryPoint {
   readonly non2xx: number;
   readonly errors: number;
   readonly latencyMs: { p50: number; p90: number; p99: number; max: number };
-  /** Share of cache lookups that hit, from the reader's metrics (GET targets only). */
+  /** Share of lookups Redis answered (hit, or absent from the complete index), GET targets only. */
   readonly cacheHitRatio?: number;
+  /** Products in the read model while measured. */
+  readonly existingProducts?: number;
 }
 
 export interface QueryPathOptions {
   readonly apiUrl: string;
   readonly readerMetricsUrl: string;
-  readonly redisUrl: string;
-  readonly redisKeyPrefix: string;
-  /** Products that exist; misses rotate through them. */
+  /** Products that exist; hits rotate through (a sample of) them. */
   readonly productIds: readonly string[];
+  /** A word in a few products' names (this run's) and one in every product's description. */
   readonly searchWord: string;
+  readonly commonWord: string;
   readonly concurrency: readonly number[];
   readonly seconds: number;
 }
 
 export async function runQueryPath(options: QueryPathOptions): Promise<QueryPoint[]> {
   const points: QueryPoint[] = [];
-  const hot = options.productIds[0];
-  if (!hot) throw new Error('the query path needs at least one product');
-  const redis = new Redis(options.redisUrl);
+  const sample = options.productIds.slice(-1_000);
+  if (sample.length === 0) throw new Error('the query path needs at least one product');
+  const unknown = Array.from({ length: 1_000 }, () => randomUUID());
   const hello = await startHelloServer();
   try {
     for (const connections of options.concurrency) {
-      await fetch(`${options.apiUrl}/products/${hot}`); // fills the cache for the hit run
-      points.push(await measure(options, 'get-hit', connections, () => `/products/${hot}`));
-
-      await emptyCache(redis, options.redisKeyPrefix);
-      let next = 0;
-      const ids = options.productIds;
+      let hit = 0;
       points.push(
-        await measure(options, 'get-miss', connections, () => `/products/${ids[next++ % ids.length]}`),
+        await measure(options, 'get-hit', connections, () => `/products/${sample[hit++ % sample.length]}`),
       );
-
+      let miss = 0;
+      points.push(
+        await measure(options, 'get-404', connections, () => `/products/${unknown[miss++ % unknown.length]}`),
+      );
       points.push(
         await measure(
           options,
@@ -64,11 +66,18 @@ export async function runQueryPath(options: QueryPathOptions): Promise<QueryPoin
         ),
       );
       points.push(
+        await measure(
+          options,
+          'search-common',
+          connections,
+          () => `/products/search?search=${options.commonWord}&page=1&size=10`,
+        ),
+      );
+      points.push(
         await measure({ ...options, apiUrl: hello.url }, 'hello-world', connections, () => '/hello'),
       );
     }
   } finally {
-    redis.disconnect();
     hello.child.kill('SIGTERM');
     await once(hello.child, 'exit');
   }
@@ -91,7 +100,9 @@ async function measure(
   const lookups = async () => {
     const text = await scrape(options.readerMetricsUrl).catch(() => '');
     return {
-      hit: sumMetric(text, 'cache_lookups_total', { result: 'hit' }) ?? 0,
+      hit:
+        (sumMetric(text, 'cache_lookups_total', { result: 'hit' }) ?? 0) +
+        (sumMetric(text, 'cache_lookups_total', { result: 'absent' }) ?? 0),
       all: sumMetric(text, 'cache_lookups_total') ?? 0,
     };
   };
@@ -123,15 +134,6 @@ async function measure(
     ...(target.startsWith('get') &&
       total > 0 && { cacheHitRatio: round((after.hit - before.hit) / total, 3) }),
   };
-}
-
-async function emptyCache(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 async function startHelloServer() {

@@ -5,7 +5,7 @@ import {
   resourcesChart,
   writeCharts,
 } from './charts.js';
-import { withShareOfHelloWorld } from './query-path.js';
+import { type QueryPoint, withShareOfHelloWorld } from './query-path.js';
 import { resourceSummary } from './resources.js';
 import { log, resultsDir, runHeader, writeResults } from './results.js';
 import {
@@ -58,8 +58,13 @@ export async function writeScaleResults(result: ScaleResult, options: ScaleOptio
     options,
     commandPath,
     queryPath: withShareOfHelloWorld(result.queries),
-    // The query path runs on the largest size, after its last climb (so with its creates too).
-    queryPathExistingProducts: result.sizes.at(-1)?.existing ?? null,
+    // The read path of each size, measured on its last run before the climb (issue 12's figures).
+    ...Object.fromEntries(
+      result.sizes.map(({ existing }) => [
+        `readPathAt${sizeLabel(existing)}`,
+        readPath(result.queries.filter((q) => q.existingProducts === existing)),
+      ]),
+    ),
     resources: resourceSummary(resourceSamples),
   };
   writeResults(resultsDir, { ...summary, series: { backlog: result.backlog, resources: resourceSamples } });
@@ -76,4 +81,21 @@ export async function writeScaleResults(result: ScaleResult, options: ScaleOptio
   });
   log(`charts: ${charts.join(', ')}`);
   return summary;
+}
+
+/** The headline read figures of one size, each with its share of the bare route at the same concurrency. */
+function readPath(points: readonly QueryPoint[]) {
+  const shared = withShareOfHelloWorld(points);
+  const at = (target: QueryPoint['target'], connections: number) =>
+    shared.find((q) => q.target === target && q.connections === connections);
+  return {
+    getHitRpsAt50Connections: at('get-hit', 50)?.rps ?? null,
+    getHitShareOfHelloWorldAt50Connections: at('get-hit', 50)?.shareOfHelloWorld ?? null,
+    getHitP99MsAt10Connections: at('get-hit', 10)?.latencyMs.p99 ?? null,
+    get404RpsAt50Connections: at('get-404', 50)?.rps ?? null,
+    searchP99MsAt10Connections: at('search', 10)?.latencyMs.p99 ?? null,
+    searchCommonP99MsAt10Connections: at('search-common', 10)?.latencyMs.p99 ?? null,
+    helloWorldRpsAt50Connections: at('hello-world', 50)?.rps ?? null,
+    points: shared,
+  };
 }

@@ -69,7 +69,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       const runs: RunReport[] = [];
       result.sizes.push({ existing, runs });
       for (let run = 1; run <= options.runs; run++) {
-        const queryAfter = index === options.existing.length - 1 && run === options.runs;
+        const queryAfter = run === options.runs;
         const report = await oneRun({ options, endpoints, existing, run, queryAfter, result });
         runs.push(report);
         if (report.error) break;
@@ -164,6 +164,25 @@ async function oneRun({
     await warm.visibleDone;
     await untilDrained(backlog, options.drainTimeoutMs);
 
+    // The read path where the size says, before the climb adds its own products.
+    if (queryAfter && options.querySeconds > 0) {
+      backlog.setPhase(`${phase} queries`);
+      log(`${phase}: query path`);
+      result.queries.push(
+        ...(
+          await runQueryPath({
+            apiUrl: stack.apiUrl,
+            readerMetricsUrl: stack.metricsUrls['reader-service'],
+            productIds: warm.productIds,
+            searchWord: word,
+            commonWord: 'benchmark',
+            concurrency: options.concurrency,
+            seconds: options.querySeconds,
+          })
+        ).map((point) => ({ ...point, existingProducts: existing })),
+      );
+    }
+
     const ladder = await runLadder({
       stack,
       rates: options.rates,
@@ -179,22 +198,6 @@ async function oneRun({
       log,
     });
 
-    if (queryAfter && options.querySeconds > 0) {
-      backlog.setPhase(`${phase} queries`);
-      log(`${phase}: query path`);
-      result.queries.push(
-        ...(await runQueryPath({
-          apiUrl: stack.apiUrl,
-          readerMetricsUrl: stack.metricsUrls['reader-service'],
-          redisUrl: endpoints.redisUrl,
-          redisKeyPrefix: stack.redisKeyPrefix,
-          productIds: [...warm.productIds, ...ladder.productIds],
-          searchWord: word,
-          concurrency: options.concurrency,
-          seconds: options.querySeconds,
-        })),
-      );
-    }
     return {
       run,
       resetBecause,
