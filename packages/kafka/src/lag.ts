@@ -19,17 +19,21 @@ export async function fetchGroupLag(
   groupId: string,
   topics: readonly string[],
 ): Promise<PartitionLag[]> {
-  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  // All at once: the backlog moves while they are read, and the reads' spread is the error.
+  const [committed, ends] = await Promise.all([
+    admin.fetchOffsets({ groupId, topics: [...topics] }),
+    Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic))),
+  ]);
   const lags: PartitionLag[] = [];
-  for (const { topic, partitions } of committed) {
-    const ends = await admin.fetchTopicOffsets(topic);
+  topics.forEach((topic, index) => {
+    const partitions = committed.find((c) => c.topic === topic)?.partitions ?? [];
     const byPartition = new Map(partitions.map((p) => [p.partition, Number(p.offset)]));
-    for (const end of ends) {
+    for (const end of ends[index] ?? []) {
       const at = byPartition.get(end.partition) ?? -1;
       const from = at >= 0 ? at : Number(end.low);
       lags.push({ topic, partition: end.partition, lag: Math.max(0, Number(end.high) - from) });
     }
-  }
+  });
   return lags;
 }
 
@@ -39,7 +43,7 @@ export interface LagMonitorOptions {
   readonly topics: readonly string[];
   readonly metrics: Pick<KafkaMetrics, 'lag' | 'lagSources'>;
   readonly log: KafkaLog;
-  /** A scrape waits at most this long for the broker; then the last values stand (default 1 s). */
+  /** A scrape waits at most this long for the broker; then the last values stand (default 2 s). */
   readonly timeoutMs?: number;
 }
 
@@ -52,42 +56,44 @@ export function startLagMonitor(options: LagMonitorOptions): { stop(): Promise<v
   const admin = options.kafka.admin();
   const { lag, lagSources } = options.metrics;
   let connected: Promise<void> | undefined;
-  let running: Promise<void> | undefined;
+  const reads = new Set<Promise<void>>();
+  let started = 0;
+  let applied = 0;
 
-  const read = async () => {
+  /**
+   * Each scrape reads anew rather than joining a read already under way: that one began before
+   * the scrape, and on a busy machine its answer described a backlog long gone. Answers are
+   * applied in the order their reads began, so a slow old read never overwrites a newer one.
+   */
+  const read = async (sequence: number) => {
     connected ??= admin.connect();
     await connected;
-    for (const { topic, partition, lag: value } of await fetchGroupLag(
-      admin,
-      options.groupId,
-      options.topics,
-    ))
+    const lags = await fetchGroupLag(admin, options.groupId, options.topics);
+    if (sequence < applied) return;
+    applied = sequence;
+    for (const { topic, partition, lag: value } of lags)
       lag.set({ topic, partition: String(partition) }, value);
   };
   const refresh = async (): Promise<void> => {
-    // Concurrent scrapes share one read.
-    running ??= read().finally(() => {
-      running = undefined;
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, options.timeoutMs ?? 1_000);
-    });
-    try {
-      await Promise.race([running, late]);
-    } catch (error) {
+    const reading = read(++started).catch((error: unknown) => {
       connected = undefined;
       options.log.debug({ err: error }, 'consumer lag could not be read, keeping the last values');
-    } finally {
-      clearTimeout(timer);
-    }
+    });
+    reads.add(reading);
+    void reading.finally(() => reads.delete(reading));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, options.timeoutMs ?? 2_000);
+    });
+    await Promise.race([reading, late]);
+    clearTimeout(timer);
   };
   lagSources.add(refresh);
 
   return {
     stop: async () => {
       lagSources.delete(refresh);
-      await running?.catch(() => {});
+      await Promise.all(reads);
       await admin.disconnect().catch(() => {});
     },
   };

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import type { ProductFields } from './command-stream.js';
+
+export interface OpenLoopTally {
+  sent: number;
+  /** 2xx: the command is on Kafka and must take effect. */
+  accepted: number;
+  /** 503: refused, nothing may come of it. */
+  refused: number;
+  /** Anything else, or no answer: always a failure. */
+  readonly unexpected: string[];
+}
+
+export interface OpenLoop {
+  readonly tally: OpenLoopTally;
+  /** Stops sending and waits for the answers still outstanding. */
+  stop(): Promise<void>;
+}
+
+export interface OpenLoopOptions {
+  readonly rate: number;
+  /** Sends one request; resolves with its answer (or throws when there is none). */
+  readonly send: () => Promise<JsonAnswer>;
+  /** Called for each 2xx with the request's answer body. */
+  readonly onAccepted?: (body: unknown) => void;
+}
+
+/**
+ * Requests at a fixed offered rate whatever the answers take (open loop): a slow system gets the
+ * same load, which is what overload means. Sent in 10 ms ticks, evenly enough at these rates.
+ */
+export function startOpenLoop(options: OpenLoopOptions): OpenLoop {
+  const tally: OpenLoopTally = { sent: 0, accepted: 0, refused: 0, unexpected: [] };
+  const outstanding = new Set<Promise<void>>();
+  const startedAt = performance.now();
+  const one = async () => {
+    tally.sent++;
+    try {
+      const { status, body } = await options.send();
+      if (status >= 200 && status < 300) {
+        tally.accepted++;
+        options.onAccepted?.(body);
+      } else if (status === 503) tally.refused++;
+      else tally.unexpected.push(`${status} ${JSON.stringify(body)}`);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      tally.unexpected.push(`${(error as Error).message}: ${cause?.code ?? cause?.message ?? ''}`);
+    }
+  };
+  const timer = setInterval(() => {
+    const due = Math.floor(((performance.now() - startedAt) / 1000) * options.rate) - tally.sent;
+    for (let i = 0; i < due; i++) {
+      const request = one();
+      outstanding.add(request);
+      void request.finally(() => outstanding.delete(request));
+    }
+  }, 10);
+  return {
+    tally,
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(outstanding);
+    },
+  };
+}
+
+export interface JsonAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * A client with a bounded number of keep-alive connections, as a load balancer or a real client
+ * pool has: requests beyond it wait in the client. Unbounded (fetch's default), an overloaded
+ * gateway made the test open a socket per waiting request until the process ran out of file
+ * descriptors (EMFILE), which says nothing about the system under test.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+export function jsonRequest(url: string, method: string, payload: ProductFields): Promise<JsonAnswer> {
+  const data = JSON.stringify(payload);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+export const randomFields = (label: string, n: number): ProductFields => ({
+  name: `Overload ${label} ${n}`,
+  description: `open loop ${label} ${randomUUID()}`,
+  price: (n % 1000) / 10,
+});
