@@ -18,11 +18,14 @@ export const configSchema = z.object({
     /** Events projected as one batch at most (one insert, or one delete and one insert, per batch). */
     maxBatchSize: count(1, 10_000).default(500),
   }),
-  mongo: z.object({
-    uri: fields.url(['mongodb', 'mongodb+srv']),
-    database: z.string().min(1),
-    collection: z.string().min(1),
-  }),
+  mongo: z
+    .object({
+      uri: fields.url(['mongodb', 'mongodb+srv']),
+      /** Wins over the URI's database; without either, `products`. */
+      database: z.string().min(1).optional(),
+      collection: z.string().min(1),
+    })
+    .transform((mongo) => ({ ...mongo, database: mongo.database ?? databaseOf(mongo.uri) ?? 'products' })),
   redis: z.object({
     url: fields.url(['redis', 'rediss']),
     keyPrefix: z.string().min(1),
@@ -101,3 +104,9 @@ export const envMapping = {
 export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url);
 
 export const readConfig = (): Config => readServiceConfig(configSchema, envMapping, defaultConfigFile);
+
+/** The database a MongoDB URI names (`mongodb://host:27017/auditdb?...` -> `auditdb`), if any. */
+export function databaseOf(uri: string): string | undefined {
+  const name = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]+)/.exec(uri)?.[1];
+  return name ? decodeURIComponent(name) : undefined;
+}

@@ -27,6 +27,20 @@ describe('reader-service start-up with a wrong config', () => {
   });
 });
 
+describe('the read-model database', () => {
+  it('is the one MONGO_URI names, unless MONGO_DATABASE says otherwise', () => {
+    expect(load({}).mongo.database).toBe('products');
+    expect(load({ MONGO_URI: 'mongodb://127.0.0.1:27017/auditdb?retryWrites=false' }).mongo.database).toBe(
+      'auditdb',
+    );
+    expect(load({ MONGO_URI: 'mongodb://127.0.0.1:27017/audit%20db' }).mongo.database).toBe('audit db');
+    expect(
+      load({ MONGO_URI: 'mongodb://127.0.0.1:27017/auditdb', MONGO_DATABASE: 'other' }).mongo.database,
+    ).toBe('other');
+    expect(load({ MONGO_URI: 'mongodb://127.0.0.1:27017' }).mongo.database).toBe('products');
+  });
+});
+
 describe('batch projection, Redis index and MongoDB fallback settings', () => {
   it('default to batches of 500, the index on, and a bounded fallback', () => {
     const config = load({});
