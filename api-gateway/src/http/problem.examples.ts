@@ -66,7 +66,7 @@ export const problemExamples = {
     value: problemOf('VALIDATION_FAILED', {
       detail: 'The query string does not match the schema',
       instance: '/api/v1/products/search?size=1000',
-      errors: [{ pointer: '/querystring/size', detail: 'Too big: expected number to be <=100' }],
+      errors: [{ pointer: '/querystring/size', detail: 'must be at most 100' }],
     }),
   },
   notFound: {

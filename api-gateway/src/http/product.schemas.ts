@@ -58,16 +58,21 @@ export const productResponse = z
   });
 
 export const searchQuery = z.strictObject({
-  search: z.string().max(250).default('').meta({
+  search: z.string().max(250, 'must be at most 250 characters').default('').meta({
     description: 'Text matched case-insensitively in name or description, literally (not a pattern)',
     example: 'lamp',
   }),
-  page: z.coerce.number().int().min(1).default(1).meta({ description: 'Page number, from 1', example: 1 }),
+  page: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1)
+    .meta({ description: 'Page number, from 1', example: 1 }),
   size: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(paging.maxSize)
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(paging.maxSize, `must be at most ${paging.maxSize}`)
     .default(paging.defaultSize)
     .meta({ description: 'Products per page', example: paging.defaultSize }),
 });
