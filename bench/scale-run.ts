@@ -65,7 +65,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   watchInfraServers(sampler, infraHome());
   const result: ScaleResult = { sizes: [], queries: [], backlog: [], sampler };
   try {
-    for (const [index, existing] of options.existing.entries()) {
+    for (const existing of options.existing) {
       const runs: RunReport[] = [];
       result.sizes.push({ existing, runs });
       for (let run = 1; run <= options.runs; run++) {

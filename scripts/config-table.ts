@@ -54,7 +54,7 @@ const meanings: Record<string, string> = {
   KAFKA_PRODUCER_MAX_BATCH: 'most commands in one produce request',
   KAFKA_PRODUCER_MAX_QUEUED: 'most commands waiting for Kafka; beyond it 503 with `Retry-After`',
   MONGO_URI: 'MongoDB connection URI',
-  MONGO_DATABASE: "read-model database; default: the one MONGO_URI names, else products",
+  MONGO_DATABASE: 'read-model database; default: the one MONGO_URI names, else products',
   MONGO_COLLECTION: 'read-model collection',
   REDIS_URL: 'Redis connection URL',
   REDIS_KEY_PREFIX: 'prefix of cache keys',

@@ -1,6 +1,8 @@
 import { fromTimestamp, loadReaderProto } from '@cqrs-products/contracts';
+import { activeTraceSampled } from '@cqrs-products/tracing';
 import { credentials, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { errors } from '../errors.js';
+import { coalesceUnsent } from './coalesce.js';
 
 /** A product as the gateway returns it: camelCase JSON with ISO timestamps and its version. */
 export interface ProductView {
@@ -77,6 +79,10 @@ export function fromGrpcError(error: ServiceError, productId?: string): Error {
 /**
  * Client for the reader's query API. Every call has a deadline so a slow or absent reader turns
  * into a quick 503 instead of a hanging request; keep-alive pings detect dead connections early.
+ *
+ * GetProductById calls for the same id that have not gone out yet are sent once (coalesce.ts).
+ * A traced request leads its group (the call is made in its context, so its trace shows the gRPC
+ * hop and the reader's spans as its children); a second traced one gets a call of its own.
  */
 export function createReaderClient(options: ReaderClientOptions): ReaderClient {
   const { proto } = loadReaderProto();
@@ -87,17 +93,28 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
   });
   const deadline = () => ({ deadline: Date.now() + options.deadlineMs });
 
+  /** Resolves with the product, or with null when the reader answered without one. */
+  const getById = (productId: string, metadata?: Metadata) =>
+    new Promise<ProductView | null>((resolve, reject) => {
+      const callback = (error: ServiceError | null, response?: { Product: GrpcProduct | null }) => {
+        if (error) return reject(error);
+        resolve(response?.Product ? toProductView(response.Product) : null);
+      };
+      if (metadata) client.GetProductById({ ProductID: productId }, metadata, deadline(), callback);
+      else client.GetProductById({ ProductID: productId }, deadline(), callback);
+    });
+  const getByIdShared = coalesceUnsent((productId: string) => getById(productId));
+
   return {
+    // Errors are made per caller: each request gets its own error naming its product.
     getProductById: (productId, metadata) =>
-      new Promise((resolve, reject) => {
-        const callback = (error: ServiceError | null, response?: { Product: GrpcProduct | null }) => {
-          if (error) return reject(fromGrpcError(error, productId));
-          if (!response?.Product) return reject(errors.PRODUCT_NOT_FOUND(productId));
-          resolve(toProductView(response.Product));
-        };
-        if (metadata) client.GetProductById({ ProductID: productId }, metadata, deadline(), callback);
-        else client.GetProductById({ ProductID: productId }, deadline(), callback);
-      }),
+      (metadata
+        ? getById(productId, metadata)
+        : getByIdShared(productId, { lead: activeTraceSampled() })
+      ).then(
+        (view) => view ?? Promise.reject(errors.PRODUCT_NOT_FOUND(productId)),
+        (error: ServiceError) => Promise.reject(fromGrpcError(error, productId)),
+      ),
     search: ({ search, page, size }, metadata) =>
       new Promise((resolve, reject) => {
         const callback = (

@@ -150,6 +150,10 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
   routes.get(
     '/products/:id',
     {
+      // The hottest path: two info lines per request ("incoming request", "request completed")
+      // cost the gateway a seventh of its CPU here. Each request is still counted and timed
+      // (http_server_request_duration_seconds) and sampled into traces; failures still log.
+      logLevel: 'warn',
       schema: {
         tags,
         operationId: 'getProductById',

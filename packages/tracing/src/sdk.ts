@@ -1,6 +1,5 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
@@ -9,21 +8,21 @@ import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { nameRequestSpan } from './request-span.js';
+import { defaultSampler } from './sampler.js';
 
 export interface TracingOptions {
   readonly serviceName: string;
   readonly serviceVersion: string;
 }
 
-/** Probe and scrape requests arrive every few seconds and would bury the traces that matter. */
-const untracedPaths = new Set(['/live', '/ready', '/metrics']);
-
 let sdk: NodeSDK | undefined;
 
 /**
  * Starts the OpenTelemetry SDK. The exporter, sampler and batching come from the standard OTEL_*
  * environment variables (OTLP over HTTP/protobuf to localhost:4318 unless told otherwise), so
- * the same image runs against Jaeger, an OpenTelemetry Collector or nothing at all.
+ * the same image runs against Jaeger, an OpenTelemetry Collector or nothing at all. Without
+ * OTEL_TRACES_SAMPLER the sampler is parent-based with a ratio of 0.1 (sampler.ts).
  *
  * Database and cache spans require a parent: the outbox relay polls PostgreSQL twice a second
  * and the consumers keep connections busy; without a request or a message behind them those
@@ -34,7 +33,9 @@ export function startTracing(options: TracingOptions): void {
   // The instrumentations still emit the pre-1.0 HTTP and database attribute names unless told
   // otherwise; the stable names are what current backends and dashboards expect.
   process.env.OTEL_SEMCONV_STABILITY_OPT_IN ??= 'http,database';
+  const sampler = defaultSampler(process.env);
   sdk = new NodeSDK({
+    ...(sampler && { sampler }),
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, when set, win over these.
     resource: defaultResource().merge(
       resourceFromAttributes({
@@ -43,11 +44,14 @@ export function startTracing(options: TracingOptions): void {
       }),
     ),
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => untracedPaths.has((request.url ?? '').split('?')[0] ?? ''),
-      }),
+      // No HTTP instrumentation: it cost the gateway more CPU per request than all the rest of
+      // tracing together (bench/results/get-path-profile.md), and the only HTTP the services
+      // serve besides Fastify is probes and scrapes, which should not be traced anyway. Without
+      // it, @fastify/otel's request span is the SERVER span and continues the caller's
+      // traceparent itself.
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
+        requestHook: nameRequestSpan,
         // One span per lifecycle hook (eight per request) costs more than it tells.
         instrumentHooks: false,
         ignorePaths: (route) => route.url.startsWith('/swagger'),

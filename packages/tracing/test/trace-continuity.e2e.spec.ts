@@ -153,6 +153,9 @@ describe('one trace from the HTTP request to the read model', () => {
     const httpServer = one(gateway, 'gateway HTTP server span', (s) => s.kind === 'server');
     expect(httpServer.parentSpanId).toBe(caller.spanId);
     expect(httpServer.attributes['http.route']).toBe('/api/v1/products/:id');
+    // Named by the HTTP conventions, "{method} {route}" (request-span.ts), not "request".
+    expect(httpServer.name).toBe('GET /api/v1/products/:id');
+    expect(httpServer.attributes['http.response.status_code']).toBe(200);
 
     const grpcClient = one(gateway, 'gRPC client span', (s) => s.kind === 'client');
     expect(grpcClient.attributes['rpc.system']).toBe('grpc');
@@ -166,6 +169,24 @@ describe('one trace from the HTTP request to the read model', () => {
     for (const span of cacheRead) expect(descendsFrom(spans, span, grpcServer)).toBe(true);
 
     expectWellFormed(spans, caller.spanId);
+  });
+
+  it('a request its caller did not sample leaves no span anywhere (the default sampler is parent-based)', async () => {
+    const unsampled = callerContext();
+    const response = await fetch(`${stack.apiUrl}/products/${productId}`, {
+      headers: { traceparent: unsampled.traceparent.replace(/-01$/, '-00') },
+    });
+    expect(response.status).toBe(200);
+    // A sampled request after it, as the trailing marker: each service exports its spans in the
+    // order they end, so once the marker's reader spans are in, the unsampled ones would be too.
+    const marker = callerContext();
+    await fetch(`${stack.apiUrl}/products/${productId}`, { headers: { traceparent: marker.traceparent } });
+    await eventually(
+      () => receiver.spans(marker.traceId),
+      (s) => byService(s, 'reader-service').some(isDb('redis')) && byService(s, 'api-gateway').length >= 2,
+      { what: 'the spans of the marker request', intervalMs: 200 },
+    );
+    expect(receiver.spans(unsampled.traceId)).toEqual([]);
   });
 
   it('a search is a single trace that reaches the search store (PostgreSQL) through gRPC', async () => {

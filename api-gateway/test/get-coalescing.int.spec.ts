@@ -1,0 +1,223 @@
+import { once } from 'node:events';
+import { createConnection, createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { loadReaderProto } from '@cqrs-products/contracts';
+import { createLogger } from '@cqrs-products/logger';
+import {
+  eventually,
+  freePort,
+  type ServiceProcess,
+  startServiceProcess,
+  testEndpoints,
+  uniqueName,
+} from '@cqrs-products/testing';
+import { credentials } from '@grpc/grpc-js';
+import type { FastifyInstance } from 'fastify';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReaderClient, type ReaderClient } from '../src/grpc/reader.client.js';
+import { buildApp } from '../src/http/app.js';
+import type { ProductCommands } from '../src/kafka/product-commands.producer.js';
+
+// GETs of one product made in the same event-loop turn share one gRPC call (grpc/coalesce.ts),
+// against the real reader-service process (MongoDB, Redis). What must hold: each caller gets
+// its own correct answer, and a GET made after a change was applied never sees the old version.
+const log = createLogger({ service: 'coalescing-test', level: 'silent' });
+const id = uniqueName('gwc');
+const productId = '3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
+const otherId = '4b3c2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e';
+let reader: ServiceProcess;
+let readerClient: ReaderClient;
+let app: FastifyInstance;
+let metricsUrl: string;
+let write: ReturnType<typeof writerOf>;
+let slow: { proxy: Server; client: ReaderClient; app: FastifyInstance };
+
+/**
+ * A TCP proxy in front of the reader that holds every answer back for `delayMs` (requests pass at
+ * once): calls stay in flight long after the reader read Redis, the window in which joining a
+ * call in flight would hand a later GET an answer read before a change was applied.
+ */
+async function delayingProxy(target: number, delayMs: number): Promise<Server> {
+  const proxy = createServer((downstream) => {
+    const upstream = createConnection(target, '127.0.0.1');
+    downstream.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      setTimeout(() => downstream.write(chunk), delayMs);
+    });
+    const close = () => {
+      downstream.destroy();
+      upstream.destroy();
+    };
+    upstream.on('error', close).on('close', close);
+    downstream.on('error', close).on('close', close);
+  });
+  proxy.listen(0, '127.0.0.1');
+  await once(proxy, 'listening');
+  return proxy;
+}
+
+/** The reader's direct write API: it returns once MongoDB and Redis hold the new version. */
+function writerOf(addr: string) {
+  const { proto } = loadReaderProto();
+  const client = new proto.readerService.readerService(addr, credentials.createInsecure());
+  const call =
+    (method: 'CreateProduct' | 'UpdateProduct') =>
+    (ProductID: string, Name: string): Promise<void> =>
+      new Promise((resolve, reject) =>
+        client[method]({ ProductID, Name, Description: 'Coalesced', Price: 10 }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+  return { create: call('CreateProduct'), update: call('UpdateProduct'), close: () => client.close() };
+}
+
+/** GetProductById calls the reader has answered so far (its own RED metric). */
+async function readerCalls(): Promise<number> {
+  const text = await fetch(metricsUrl).then((r) => r.text());
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('rpc_server_duration_seconds_count') && line.includes('GetProductById'))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+const get = (productIdToGet: string, through = app) =>
+  through.inject({ method: 'GET', url: `/api/v1/products/${productIdToGet}` });
+
+beforeAll(async () => {
+  const [grpcPort, probesPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const endpoints = testEndpoints();
+  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  reader = await startServiceProcess(
+    fileURLToPath(new URL('../../reader-service', import.meta.url)),
+    {
+      LOG_LEVEL: 'warn',
+      GRPC_PORT: String(grpcPort),
+      PROBES_PORT: String(probesPort),
+      METRICS_PORT: String(metricsPort),
+      KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: `${id}_`,
+      KAFKA_GROUP_ID: id,
+      KAFKA_TOPIC_PARTITIONS: '1',
+      MONGO_URI: endpoints.mongoUri,
+      MONGO_DATABASE: id,
+      REDIS_URL: endpoints.redisUrl,
+      REDIS_KEY_PREFIX: `${id}:`,
+      SEARCH_POSTGRES_URL: Object.assign(new URL(endpoints.postgresUrl), {
+        pathname: `/${id}_search`,
+      }).toString(),
+    },
+    `http://127.0.0.1:${probesPort}/ready`,
+  );
+  write = writerOf(`127.0.0.1:${grpcPort}`);
+  await write.create(productId, 'Lamp v1');
+  await write.create(otherId, 'Chair v1');
+  readerClient = createReaderClient({ addr: `127.0.0.1:${grpcPort}`, deadlineMs: 3_000 });
+  app = await buildApp({
+    log,
+    bodyLimitBytes: 16_384,
+    commands: {} as ProductCommands,
+    reader: readerClient,
+  });
+  const proxy = await delayingProxy(grpcPort, 30);
+  const address = proxy.address();
+  const slowClient = createReaderClient({
+    addr: `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    deadlineMs: 3_000,
+  });
+  slow = {
+    proxy,
+    client: slowClient,
+    app: await buildApp({ log, bodyLimitBytes: 16_384, commands: {} as ProductCommands, reader: slowClient }),
+  };
+});
+afterAll(async () => {
+  await slow?.app.close();
+  slow?.client.close();
+  slow?.proxy.close();
+  await app?.close();
+  readerClient?.close();
+  write?.close();
+  await reader?.stop();
+  const mongo = new MongoClient(testEndpoints().mongoUri);
+  await mongo.db(id).dropDatabase();
+  await mongo.close();
+});
+
+describe('GETs of one product in the same turn share one gRPC call', () => {
+  it('twenty concurrent GETs cost the reader one call, and each answers 200 with the product', async () => {
+    const before = await readerCalls();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => get(productId)));
+    expect(await readerCalls()).toBe(before + 1);
+    for (const response of responses) {
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ productId, name: 'Lamp v1', version: 1 });
+    }
+  });
+
+  it('GETs of different products in the same turn each get their own product', async () => {
+    const responses = await Promise.all([get(productId), get(otherId), get(productId), get(otherId)]);
+    expect(responses.map((r) => r.json().productId)).toEqual([productId, otherId, productId, otherId]);
+    expect(responses.map((r) => r.json().name)).toEqual(['Lamp v1', 'Chair v1', 'Lamp v1', 'Chair v1']);
+  });
+
+  it('concurrent GETs of an unknown id each answer 404 naming that id', async () => {
+    const unknown = '5c4d3e2f-1a0b-4c9d-8e7f-6a5b4c3d2e1f';
+    const responses = await Promise.all(Array.from({ length: 5 }, () => get(unknown)));
+    for (const response of responses) {
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toMatchObject({
+        status: 404,
+        type: 'urn:cqrs-products:problem:product-not-found',
+      });
+      expect(response.json().detail).toContain(unknown);
+    }
+  });
+});
+
+describe('coalescing never answers with a version older than one already applied', () => {
+  it('while calls are in flight (answers held back 30 ms), every GET started after an update returned sees it', async () => {
+    let stop = false;
+    const seen: { startedAt: number; version: number; status: number }[] = [];
+    // Twenty callers in a loop, through the slow path: GETs are coalesced and in flight while
+    // each update is applied (directly, not held back).
+    const callers = Array.from({ length: 20 }, async () => {
+      while (!stop) {
+        const startedAt = performance.now();
+        const response = await get(productId, slow.app);
+        seen.push({ startedAt, version: response.json().version, status: response.statusCode });
+      }
+    });
+    const applied: { version: number; at: number }[] = [];
+    const callsBefore = await readerCalls();
+    const startedAfter = (at: number) => seen.filter((s) => s.startedAt > at).length;
+    try {
+      for (let version = 2; version <= 6; version++) {
+        await write.update(productId, `Lamp v${version}`);
+        const at = performance.now();
+        applied.push({ version, at });
+        // One more GET right away: the callers' call is most likely still in flight now.
+        const startedAt = performance.now();
+        const response = await get(productId, slow.app);
+        seen.push({ startedAt, version: response.json().version, status: response.statusCode });
+        // Waits for GETs that started after the update returned (the trailing markers).
+        await eventually(
+          () => startedAfter(at),
+          (n) => n >= 20,
+          { what: `GETs after version ${version}`, intervalMs: 5 },
+        );
+      }
+    } finally {
+      stop = true;
+      await Promise.all(callers);
+    }
+
+    expect(seen.every((s) => s.status === 200)).toBe(true);
+    // The GETs were really coalesced, or this would prove nothing about coalescing.
+    expect(await readerCalls()).toBeLessThan(callsBefore + seen.length / 2);
+    for (const { version, at } of applied) {
+      const stale = seen.filter((s) => s.startedAt > at && s.version < version);
+      expect(stale, `GETs started after version ${version} was applied`).toEqual([]);
+    }
+  });
+});
