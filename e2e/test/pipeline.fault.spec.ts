@@ -164,7 +164,13 @@ describe('the pipeline under faults: every accepted command is applied exactly o
           // A create sent after everything else becomes visible: no partition on the way is stuck.
           const marker = await stream.create({ name: 'Marker lamp', description: 'last one', price: 1 });
           expect(marker, 'the marker create is accepted').toBeDefined();
-          expect(await stream.visible(marker as string, 1, 120_000), 'the marker becomes visible').toBe(true);
+          const markerVisible = await stream.visible(marker as string, 1, 120_000);
+          // When it is not, what the consumers said is the first thing to read.
+          const outputs = ['writer-service', 'reader-service'] as const;
+          expect(
+            markerVisible,
+            `the marker becomes visible\n${outputs.map((n) => `${n}:\n${stack.services[n].output().slice(-3_000)}`).join('\n')}`,
+          ).toBe(true);
 
           await admin.connect();
           const { check, convergedAt } = await converge(() =>

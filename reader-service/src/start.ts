@@ -52,7 +52,14 @@ export async function start(config: Config): Promise<ReaderService> {
   const registry = createRegistry(config.serviceName);
   const db = dbMetrics(registry);
   // Command monitoring gives every MongoDB round trip's duration without wrapping each call.
-  const mongo = new MongoClient(config.mongo.uri, { serverSelectionTimeoutMS: 5_000, monitorCommands: true });
+  const mongo = new MongoClient(config.mongo.uri, {
+    serverSelectionTimeoutMS: 5_000,
+    // No MongoDB call may wait forever: one that hung on a connection the server restarted under
+    // would hold its batch, and with it its partition, for good. The slowest legitimate call (a
+    // batch delete or a warm-up page at 100k products on FerretDB) takes seconds.
+    socketTimeoutMS: 30_000,
+    monitorCommands: true,
+  });
   observeMongoCommands(mongo, db);
   const redis = new Redis(config.redis.url, {
     lazyConnect: true,
