@@ -17,6 +17,12 @@ export interface FaultRow {
   /** From the stream's last command to every store agreeing; null if they never did in time. */
   readonly convergeSeconds: number | null;
   readonly outageSeconds: number;
+  /**
+   * Scale-out rows only: from the SIGKILL of one instance until its consumer group is whole and
+   * caught up again (defined in scale-out.fault.spec.ts); null if it never was in time.
+   */
+  readonly writerRebalanceSeconds?: number | null;
+  readonly readerRebalanceSeconds?: number | null;
 }
 
 const resultsDir = fileURLToPath(new URL('../../../.test-results/', import.meta.url));
@@ -34,12 +40,17 @@ const columns: [keyof FaultRow, string][] = [
   ['cacheEntriesChecked', 'cache checked'],
   ['outageSeconds', 'outage s'],
   ['convergeSeconds', 'converge s'],
+  ['writerRebalanceSeconds', 'writer rebalance s'],
+  ['readerRebalanceSeconds', 'reader rebalance s'],
 ];
+const optional = new Set<keyof FaultRow>(['writerRebalanceSeconds', 'readerRebalanceSeconds']);
 
 /** A fixed-width table for the console (vitest prints it with the file's output). */
 export function formatFaultTable(rows: readonly FaultRow[]): string {
-  const cells = rows.map((row) => columns.map(([key]) => String(row[key] ?? 'never')));
-  const widths = columns.map(([, title], i) =>
+  // Optional columns only when some row has them, so tables without them look as they always did.
+  const shown = columns.filter(([key]) => !optional.has(key) || rows.some((row) => key in row));
+  const cells = rows.map((row) => shown.map(([key]) => (key in row ? String(row[key] ?? 'never') : '-')));
+  const widths = shown.map(([, title], i) =>
     Math.max(title.length, ...cells.map((c) => (c[i] as string).length)),
   );
   const line = (values: string[]) =>
@@ -47,15 +58,18 @@ export function formatFaultTable(rows: readonly FaultRow[]): string {
       .map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number)))
       .join('  ');
   return [
-    line(columns.map(([, title]) => title)),
+    line(shown.map(([, title]) => title)),
     line(widths.map((w) => '-'.repeat(w))),
     ...cells.map(line),
   ].join('\n');
 }
 
-/** Written after every scenario, so a run cut short still leaves the rows it has. */
-export function writeFaultTable(rows: readonly FaultRow[], mode: string): void {
+/**
+ * Written after every scenario, so a run cut short still leaves the rows it has. A suite that
+ * runs next to the pipeline suite passes its own file name so as not to overwrite its table.
+ */
+export function writeFaultTable(rows: readonly FaultRow[], mode: string, file = 'fault-table.json'): void {
   mkdirSync(resultsDir, { recursive: true });
   const document = { date: new Date().toISOString(), mode, rows };
-  writeFileSync(`${resultsDir}fault-table.json`, `${JSON.stringify(document, null, 2)}\n`);
+  writeFileSync(`${resultsDir}${file}`, `${JSON.stringify(document, null, 2)}\n`);
 }

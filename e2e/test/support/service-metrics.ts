@@ -11,3 +11,15 @@ export async function scrapeSums(url: string, names: readonly string[]): Promise
   }
   return sums;
 }
+
+/** The same sums over several instances of a service; an instance that does not answer counts 0. */
+export async function scrapeSumsOf(
+  urls: readonly string[],
+  names: readonly string[],
+): Promise<Record<string, number>> {
+  const each = await Promise.all(
+    urls.map((url) => scrapeSums(url, names).catch((): Record<string, number> => ({}))),
+  );
+  const sum = (name: string) => each.reduce((acc, sums) => acc + (sums[name] ?? 0), 0);
+  return Object.fromEntries(names.map((name) => [name, sum(name)]));
+}

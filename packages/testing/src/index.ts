@@ -18,4 +18,10 @@ export {
   spawnProcess,
   startServiceProcess,
 } from './service-process.js';
-export { type ServiceName, type Stack, startStack } from './stack.js';
+export {
+  type ServiceInstance,
+  type ServiceName,
+  type Stack,
+  type StackOptions,
+  startStack,
+} from './stack.js';

@@ -1,0 +1,264 @@
+import { productTopics } from '@cqrs-products/contracts';
+import {
+  type ServiceInstance,
+  type Stack,
+  startStack,
+  testEndpoints,
+  uniqueName,
+} from '@cqrs-products/testing';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCommandStream, total } from './support/command-stream.js';
+import { checkEventOrder } from './support/event-order.js';
+import { type FaultRow, formatFaultTable, writeFaultTable } from './support/fault-table.js';
+import { groupMemberIds, notWhole, type RebalanceWatch, watchRebalance } from './support/group-rebalance.js';
+import { checkPipeline, type PipelineCheck } from './support/pipeline-state.js';
+import { scrapeSumsOf } from './support/service-metrics.js';
+
+/**
+ * Scale-out under a crash: three writers and three readers share one stack's databases, topics and
+ * consumer groups (6 partitions per topic, so each instance owns two of each). Mid-stream one writer
+ * and one reader are killed with SIGKILL and replaced by new processes, as an orchestrator replaces
+ * a crashed pod; the stream goes on until both groups are whole again. Afterwards every accepted
+ * command is applied exactly once, every product's events are in order, MongoDB and the cache
+ * equal PostgreSQL, and the fault table reports how long each group took to rebalance.
+ *
+ * Three relays run at once here (one per writer) and one of them dies, possibly mid-batch: the
+ * event-order check below (each product's events on Kafka in version order, repeats only of a
+ * re-sent batch) and the outbox/read-model checks prove end to end what
+ * writer-service/test/relay.int.spec.ts proves for two relays on one database.
+ *
+ * Same stream shape as the pipeline suite: short by default, FAULTS_MODE=full or FAULTS_SCALE=<n>
+ * longer.
+ */
+const scale = Number(process.env.FAULTS_SCALE ?? (process.env.FAULTS_MODE === 'full' ? 4 : 1));
+if (!(scale > 0)) throw new Error(`FAULTS_SCALE must be a positive number, not ${process.env.FAULTS_SCALE}`);
+const mode = scale === 1 ? 'scale-out short' : `scale-out scale ${scale}`;
+const seconds = (s: number) => Math.round(s * 1000);
+const streamShape = {
+  workers: Math.round(60 * Math.min(scale, 2)),
+  paceMs: 100,
+  leadMs: seconds(3 * scale),
+  trailMs: seconds(3 * scale),
+};
+const instances = 3;
+const partitions = 6;
+// The reader the gateway queries is the first; killing another keeps reads answering.
+const killed = 1;
+const rebalanceTimeoutMs = 120_000;
+const convergeTimeoutMs = 150_000;
+// Seven processes start one after the other before the stream begins.
+const timeoutMs = 600_000 + streamShape.leadMs + streamShape.trailMs;
+// The relay re-sends at most the batch it had in flight when its writer died (OUTBOX_BATCH_SIZE).
+const relayBatchSize = 500;
+
+const endpoints = testEndpoints();
+const kafka = new Kafka({
+  clientId: 'scale-out-suite',
+  brokers: endpoints.kafkaBrokers,
+  logLevel: logLevel.NOTHING,
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const rows: FaultRow[] = [];
+afterAll(() => {
+  if (rows.length > 0) console.log(`\nFault table (${mode})\n${formatFaultTable(rows)}\n`);
+});
+
+const consumers = (stack: Stack) => {
+  const { commands, events } = productTopics(stack.topicPrefix);
+  return [
+    { service: 'writer-service', topics: Object.values(commands) },
+    { service: 'reader-service', topics: Object.values(events) },
+  ] as const;
+};
+
+describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and replaced mid-stream', () => {
+  it(
+    'nothing lost or duplicated, every product in order, MongoDB and the cache equal PostgreSQL, both groups whole and caught up again',
+    async () => {
+      const stack = await startStack(endpoints, {
+        logLevel: process.env.FAULTS_LOG_LEVEL ?? 'warn',
+        writers: instances,
+        readers: instances,
+        partitions,
+      });
+      const mongo = new MongoClient(stack.mongoUri);
+      const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 1 });
+      const admin = kafka.admin();
+      const stream = startCommandStream({
+        apiUrl: stack.apiUrl,
+        workers: streamShape.workers,
+        paceMs: streamShape.paceMs,
+        label: uniqueName('s'),
+      });
+      try {
+        await admin.connect();
+        const streamStartedAt = Date.now();
+        const groups = consumers(stack);
+        // Before the fault, each group is already spread over all its instances.
+        for (const { service, topics } of groups) {
+          const options = { admin, groupId: stack.consumerGroups[service], topics, partitions };
+          const spread = await until(async () => {
+            const [group] = (await admin.describeGroups([options.groupId])).groups;
+            return notWhole(group, { ...options, members: instances, before: new Set(), timeoutMs: 0 });
+          }, 60_000);
+          expect(spread, `${service} group spread over ${instances} instances`).toBeUndefined();
+        }
+        await sleep(streamShape.leadMs);
+
+        const before = await Promise.all(
+          groups.map(({ service }) => groupMemberIds(admin, stack.consumerGroups[service])),
+        );
+        const killedAt = Date.now();
+        await Promise.all(groups.map(({ service }) => instanceOf(stack, service).process.kill()));
+        const watches: RebalanceWatch[] = groups.map(({ service, topics }, i) =>
+          watchRebalance({
+            admin,
+            groupId: stack.consumerGroups[service],
+            topics,
+            partitions,
+            members: instances,
+            before: before[i] as Set<string>,
+            timeoutMs: rebalanceTimeoutMs,
+          }),
+        );
+        await Promise.all(groups.map(({ service }) => stack.replace(service, killed)));
+        // The stream goes on through the whole rebalance, then a little longer.
+        await Promise.all(watches.map((watch) => watch.whole));
+        await sleep(streamShape.trailMs);
+        await stream.stop();
+        const streamEndedAt = Date.now();
+        expectAllInstancesRunning(stack);
+
+        // A create sent after everything else becomes visible: no partition on the way is stuck.
+        const marker = await stream.create({ name: 'Marker lamp', description: 'last one', price: 1 });
+        expect(marker, 'the marker create is accepted').toBeDefined();
+        expect(await stream.visible(marker as string, 1, 120_000), 'the marker becomes visible').toBe(true);
+
+        const [writerCaughtUp, readerCaughtUp] = await Promise.all(watches.map((watch) => watch.caughtUp));
+        const [writerWhole, readerWhole] = await Promise.all(watches.map((watch) => watch.whole));
+        const since = (at: number | null | undefined) =>
+          at === null || at === undefined ? null : Math.round((at - killedAt) / 100) / 10;
+        console.log(
+          `rebalance after the kill: writers whole at ${since(writerWhole)} s, caught up at ${since(writerCaughtUp)} s; readers whole at ${since(readerWhole)} s, caught up at ${since(readerCaughtUp)} s`,
+        );
+
+        const { check, convergedAt } = await converge(() =>
+          checkPipeline({
+            stack,
+            mongo,
+            redis,
+            admin,
+            expected: stream.products,
+            accepted: stream.tally.accepted,
+            expectedDeadLetters: 0,
+          }),
+        );
+        const order = await checkEventOrder(kafka, stack.topicPrefix);
+        const outboxRows = Number(
+          (await stack.database.pool.query<{ count: string }>('SELECT count(*) FROM outbox')).rows[0]?.count,
+        );
+        const metrics = await Promise.all(
+          groups.map(({ service }) =>
+            scrapeSumsOf(
+              stack.instances[service].map((instance) => instance.metricsUrl),
+              ['kafka_consumer_group_member', 'kafka_consumer_restarts_total'],
+            ),
+          ),
+        );
+        console.log(
+          `event topics: ${order.events} events for ${outboxRows} outbox rows, ${order.repeated} re-sent; members by metrics: writers ${metrics[0]?.kafka_consumer_group_member}, readers ${metrics[1]?.kafka_consumer_group_member}`,
+        );
+
+        const { tally } = stream;
+        rows.push({
+          scenario: `${instances}+${instances} SIGKILL 1+1`,
+          sent: total(tally.sent),
+          accepted: total(tally.accepted),
+          rejected: total(tally.rejected),
+          commandsPerSecond: Math.round(total(tally.sent) / ((streamEndedAt - streamStartedAt) / 1000)),
+          lost: check.lost,
+          duplicated: check.duplicated,
+          invented: check.invented,
+          deadLettered: check.deadLettered,
+          cacheEntriesChecked: check.cacheEntriesChecked,
+          outageSeconds: 0,
+          convergeSeconds: convergedAt === null ? null : Math.round((convergedAt - streamEndedAt) / 100) / 10,
+          writerRebalanceSeconds: since(writerCaughtUp),
+          readerRebalanceSeconds: since(readerCaughtUp),
+        });
+        writeFaultTable(rows, mode, 'scale-out-fault-table.json');
+
+        expect(tally.unexpected, 'every command is answered 2xx or 503').toEqual([]);
+        expect(check.problems.slice(0, 20)).toEqual([]);
+        expect({ lost: check.lost, duplicated: check.duplicated, invented: check.invented }).toEqual({
+          lost: 0,
+          duplicated: 0,
+          invented: 0,
+        });
+        expect(check.consumerLag).toBe(0);
+        expect(check.outboxPending).toBe(0);
+        expect(order.outOfOrder.slice(0, 20), 'each product’s events in version order').toEqual([]);
+        expect(order.events, 'every outbox row is on its event topic').toBe(outboxRows);
+        expect(order.repeated, 'only the batch in flight at the kill is re-sent').toBeLessThanOrEqual(
+          relayBatchSize,
+        );
+        expect(writerCaughtUp, 'the writer group is whole and caught up again').not.toBeNull();
+        expect(readerCaughtUp, 'the reader group is whole and caught up again').not.toBeNull();
+        // What the services say agrees with the coordinator: every live instance is a member.
+        for (const sums of metrics) {
+          expect(sums.kafka_consumer_group_member).toBe(instances);
+          expect(sums.kafka_consumer_restarts_total, 'no consumer was replaced by its supervisor').toBe(0);
+        }
+      } finally {
+        await stream.stop();
+        await admin.disconnect();
+        await mongo.close();
+        redis.disconnect();
+        await stack.stop();
+      }
+    },
+    timeoutMs,
+  );
+});
+
+const instanceOf = (stack: Stack, service: 'writer-service' | 'reader-service'): ServiceInstance =>
+  stack.instances[service][killed] as ServiceInstance;
+
+/** No instance may end, except the killed ones, which were replaced. */
+function expectAllInstancesRunning(stack: Stack): void {
+  for (const [name, list] of Object.entries(stack.instances))
+    list.forEach(({ process }, i) => {
+      const { exitCode, signalCode } = process.child;
+      const ended = exitCode !== null || signalCode !== null;
+      expect(
+        ended,
+        `${name} #${i} ended (${exitCode ?? signalCode}):\n${process.output().slice(-4_000)}`,
+      ).toBe(false);
+    });
+}
+
+/** Polls `reason` until it answers undefined or the time is up; its last answer. */
+async function until(reason: () => Promise<string | undefined>, ms: number): Promise<string | undefined> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const why = await reason().catch((error: unknown) => (error as Error).message);
+    if (why === undefined || Date.now() > deadline) return why;
+    await sleep(250);
+  }
+}
+
+/** Checks until the stores agree or the time is up; the last check either way. */
+async function converge(
+  check: () => Promise<PipelineCheck>,
+): Promise<{ check: PipelineCheck; convergedAt: number | null }> {
+  const deadline = Date.now() + convergeTimeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result.problems.length === 0) return { check: result, convergedAt: Date.now() };
+    if (Date.now() > deadline) return { check: result, convergedAt: null };
+    await sleep(500);
+  }
+}
