@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { createConnection, createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { loadReaderProto } from '@cqrs-products/contracts';
 import { createLogger } from '@cqrs-products/logger';
 import {
   eventually,
@@ -11,13 +10,13 @@ import {
   testEndpoints,
   uniqueName,
 } from '@cqrs-products/testing';
-import { credentials } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReaderClient, type ReaderClient } from '../src/grpc/reader.client.js';
 import { buildApp } from '../src/http/app.js';
 import type { ProductCommands } from '../src/kafka/product-commands.producer.js';
+import { readerEvents } from './support/reader-events.js';
 
 // GETs of one product made in the same event-loop turn share one gRPC call (grpc/coalesce.ts),
 // against the real reader-service process (MongoDB, Redis). What must hold: each caller gets
@@ -30,7 +29,14 @@ let reader: ServiceProcess;
 let readerClient: ReaderClient;
 let app: FastifyInstance;
 let metricsUrl: string;
-let write: ReturnType<typeof writerOf>;
+let events: Awaited<ReturnType<typeof readerEvents>>;
+const lamp = (Version: number) => ({
+  ProductID: productId,
+  Name: `Lamp v${Version}`,
+  Description: 'Coalesced',
+  Price: 10,
+  Version,
+});
 let slow: { proxy: Server; client: ReaderClient; app: FastifyInstance };
 
 /**
@@ -55,21 +61,6 @@ async function delayingProxy(target: number, delayMs: number): Promise<Server> {
   proxy.listen(0, '127.0.0.1');
   await once(proxy, 'listening');
   return proxy;
-}
-
-/** The reader's direct write API: it returns once MongoDB and Redis hold the new version. */
-function writerOf(addr: string) {
-  const { proto } = loadReaderProto();
-  const client = new proto.readerService.readerService(addr, credentials.createInsecure());
-  const call =
-    (method: 'CreateProduct' | 'UpdateProduct') =>
-    (ProductID: string, Name: string): Promise<void> =>
-      new Promise((resolve, reject) =>
-        client[method]({ ProductID, Name, Description: 'Coalesced', Price: 10 }, (error) =>
-          error ? reject(error) : resolve(),
-        ),
-      );
-  return { create: call('CreateProduct'), update: call('UpdateProduct'), close: () => client.close() };
 }
 
 /** GetProductById calls the reader has answered so far (its own RED metric). */
@@ -109,9 +100,9 @@ beforeAll(async () => {
     },
     `http://127.0.0.1:${probesPort}/ready`,
   );
-  write = writerOf(`127.0.0.1:${grpcPort}`);
-  await write.create(productId, 'Lamp v1');
-  await write.create(otherId, 'Chair v1');
+  events = await readerEvents(endpoints.kafkaBrokers, `${id}_`, `127.0.0.1:${grpcPort}`);
+  await events.apply(lamp(1));
+  await events.apply({ ...lamp(1), ProductID: otherId, Name: 'Chair v1' });
   readerClient = createReaderClient({ addr: `127.0.0.1:${grpcPort}`, deadlineMs: 3_000 });
   app = await buildApp({
     log,
@@ -137,7 +128,7 @@ afterAll(async () => {
   slow?.proxy.close();
   await app?.close();
   readerClient?.close();
-  write?.close();
+  await events?.close();
   await reader?.stop();
   const mongo = new MongoClient(testEndpoints().mongoUri);
   await mongo.db(id).dropDatabase();
@@ -193,7 +184,7 @@ describe('coalescing never answers with a version older than one already applied
     const startedAfter = (at: number) => seen.filter((s) => s.startedAt > at).length;
     try {
       for (let version = 2; version <= 6; version++) {
-        await write.update(productId, `Lamp v${version}`);
+        await events.apply(lamp(version));
         const at = performance.now();
         applied.push({ version, at });
         // One more GET right away: the callers' call is most likely still in flight now.

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { loadReaderProto } from '@cqrs-products/contracts';
 import { createLogger } from '@cqrs-products/logger';
 import {
   freePort,
@@ -8,16 +7,16 @@ import {
   testEndpoints,
   uniqueName,
 } from '@cqrs-products/testing';
-import { credentials } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReaderClient, type ReaderClient } from '../src/grpc/reader.client.js';
 import { buildApp } from '../src/http/app.js';
 import type { ProductCommands } from '../src/kafka/product-commands.producer.js';
+import { readerEvents } from './support/reader-events.js';
 
-// The real reader-service as a process; the read model is seeded through its own gRPC
-// CreateProduct, so these tests exercise gateway -> gRPC -> reader -> MongoDB/Redis for real.
+// The real reader-service as a process; the read model is seeded with events on its topics, so
+// these tests exercise gateway -> gRPC -> reader -> MongoDB/Redis for real.
 const log = createLogger({ service: 'queries-test', level: 'silent' });
 const id = uniqueName('gwq');
 const lampId = '0d9f8e7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f';
@@ -54,20 +53,15 @@ beforeAll(async () => {
     },
     `http://127.0.0.1:${probesPort}/ready`,
   );
-  const { proto } = loadReaderProto();
-  const seed = new proto.readerService.readerService(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+  const events = await readerEvents(endpoints.kafkaBrokers, `${id}_`, `127.0.0.1:${grpcPort}`);
   for (const [ProductID, Name] of [
     [lampId, 'Brass lamp'],
     ['1e0a9b8c-7d6e-4f5a-9b3c-2d1e0f9a8b7c', 'Lamp shade (large)'],
     ['2f1b0c9d-8e7f-4a6b-8c4d-3e2f1a0b9c8d', 'Chair'],
   ] as const) {
-    await new Promise<void>((resolve, reject) =>
-      seed.CreateProduct({ ProductID, Name, Description: 'For the study', Price: 20 }, (error) =>
-        error ? reject(error) : resolve(),
-      ),
-    );
+    await events.apply({ ProductID, Name, Description: 'For the study', Price: 20, Version: 1 });
   }
-  seed.close();
+  await events.close();
   readerClient = createReaderClient({ addr: `127.0.0.1:${grpcPort}`, deadlineMs: 3_000 });
   app = await appWith(readerClient);
 });

@@ -107,7 +107,7 @@ describe('every method can be called through reflection', () => {
       ProductID: own,
     });
     expect(await invoke(reader, 'readerService.readerService/DeleteProductByID', { ProductID: own })).toEqual(
-      {},
+      { ProductID: own },
     );
   });
 });

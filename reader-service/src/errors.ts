@@ -3,21 +3,11 @@ import { defineErrors, type ErrorCatalogue, GrpcStatus } from '@cqrs-products/er
 /** Every failure the reader reports to callers, with its gRPC (and, through the gateway, HTTP) status. */
 export const readerErrorCatalogue = {
   PRODUCT_NOT_FOUND: { message: 'Product not found', httpStatus: 404, grpcStatus: GrpcStatus.NOT_FOUND },
-  PRODUCT_ALREADY_EXISTS: {
-    message: 'Product already exists',
-    httpStatus: 409,
-    grpcStatus: GrpcStatus.ALREADY_EXISTS,
-  },
   /** Redis could not answer and the bounded way to MongoDB is full, paused after failures, or failed. */
   READ_MODEL_UNAVAILABLE: {
     message: 'The read model cannot answer now, try again',
     httpStatus: 503,
     grpcStatus: GrpcStatus.UNAVAILABLE,
-  },
-  PRODUCT_CHANGED_CONCURRENTLY: {
-    message: 'Product was changed concurrently, try again',
-    httpStatus: 409,
-    grpcStatus: GrpcStatus.ABORTED,
   },
 } as const satisfies ErrorCatalogue;
 

@@ -1,14 +1,4 @@
-import {
-  decideCreate,
-  decideDelete,
-  decideUpdate,
-  type Page,
-  type Product,
-  type ProductEvent,
-  type ProductFields,
-  pageOf,
-  type StoredProduct,
-} from './domain/product.js';
+import { type Page, type Product, type ProductEvent, pageOf, type StoredProduct } from './domain/product.js';
 import { readerErrors } from './errors.js';
 import type { ProductRepository, SaveOutcome } from './mongo/product.repository.js';
 import type { SearchRepository } from './postgres/search.repository.js';
@@ -26,7 +16,6 @@ export interface ReadModelDeps {
   readonly fallback: ReadFallback;
   /** Server-side limit of one fallback lookup. */
   readonly fallbackTimeoutMs: number;
-  readonly now?: () => Date;
 }
 
 export interface SearchRequest {
@@ -40,15 +29,12 @@ export interface ReadModel {
   apply(event: ProductEvent): Promise<SaveOutcome>;
   getById(productId: string): Promise<Product>;
   search(request: SearchRequest): Promise<Page & { products: Product[] }>;
-  create(productId: string, fields: ProductFields): Promise<Product>;
-  update(productId: string, fields: ProductFields): Promise<Product>;
-  delete(productId: string): Promise<void>;
 }
 
-/** How often a direct write re-reads and retries when another change of the product won the race. */
-const directWriteAttempts = 3;
-
-/** The reader's use cases: every change goes MongoDB first, then the cache; every read cache first. */
+/**
+ * The reader's use cases: events change it (MongoDB first, then the cache), reads go cache first.
+ * Nothing else writes it: write requests become commands for the writer (kafka/product-commands.ts).
+ */
 export function createReadModel({
   repository,
   searchStore,
@@ -56,7 +42,6 @@ export function createReadModel({
   projection,
   fallback,
   fallbackTimeoutMs,
-  now = () => new Date(),
 }: ReadModelDeps): ReadModel {
   const apply = async (event: ProductEvent): Promise<SaveOutcome> =>
     (await projection.applyAll([event]))[0] ?? 'stale';
@@ -72,23 +57,6 @@ export function createReadModel({
     return stored ?? undefined;
   };
 
-  /** Read, decide, write with the version guard; a lost race means re-reading, never overwriting. */
-  const change = async (
-    productId: string,
-    decide: (stored: StoredProduct | null, at: Date) => ProductEvent,
-  ): Promise<ProductEvent> => {
-    for (let attempt = 1; attempt <= directWriteAttempts; attempt++) {
-      const event = decide(await repository.find(productId), now());
-      if ((await apply(event)) === 'applied') return event;
-    }
-    throw readerErrors.PRODUCT_CHANGED_CONCURRENTLY(productId);
-  };
-
-  const productOf = (event: ProductEvent): Product => {
-    if (event.type === 'ProductDeleted') throw new Error(`expected a product in ${event.type}`);
-    return event.product;
-  };
-
   return {
     apply,
 
@@ -102,16 +70,6 @@ export function createReadModel({
       const { skip } = pageOf(0, page, size);
       const { totalCount, products } = await searchStore.search({ text, skip, limit: size });
       return { ...pageOf(totalCount, page, size), products };
-    },
-
-    create: async (productId, fields) =>
-      productOf(await change(productId, (stored, at) => decideCreate(productId, fields, stored, at))),
-
-    update: async (productId, fields) =>
-      productOf(await change(productId, (stored, at) => decideUpdate(productId, fields, stored, at))),
-
-    delete: async (productId) => {
-      await change(productId, (stored, at) => decideDelete(productId, stored, at));
     },
   };
 }

@@ -19,6 +19,7 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import type { Config } from './config.js';
 import { startReaderServer } from './grpc/reader.server.js';
+import { productCommandForwarder } from './kafka/product-commands.js';
 import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
 import { cacheMetrics, fallbackMetrics, observeMongoCommands, projectionMetrics } from './metrics.js';
 import { type CacheRepairDocument, createCacheRepairLog } from './mongo/cache-repair.repository.js';
@@ -75,7 +76,8 @@ export async function start(config: Config): Promise<ReaderService> {
     { brokers: config.kafka.brokers, clientId: config.serviceName },
     log.child({ component: 'kafka' }),
   );
-  const topics = productTopics(config.kafka.topicPrefix).events;
+  const { events: topics, commands: commandTopics } = productTopics(config.kafka.topicPrefix);
+  // One producer for dead letters and for the commands the write RPCs forward to the writer.
   const producer = createProducer(kafka);
 
   const database = mongo.db(config.mongo.database);
@@ -125,7 +127,12 @@ export async function start(config: Config): Promise<ReaderService> {
     await pingKafka(kafka);
     if (config.kafka.topics.create) {
       const names = Object.values(topics);
-      await ensureTopics(kafka, [...names, ...names.map(deadLetterTopic)], config.kafka.topics);
+      // The command topics too: the write RPCs publish to them, whether or not a writer made them yet.
+      await ensureTopics(
+        kafka,
+        [...names, ...names.map(deadLetterTopic), ...Object.values(commandTopics)],
+        config.kafka.topics,
+      );
     }
     await producer.connect();
   } catch (error) {
@@ -160,6 +167,7 @@ export async function start(config: Config): Promise<ReaderService> {
     host: config.host,
     port: config.grpc.port,
     readModel,
+    forward: productCommandForwarder(producer, commandTopics),
     reader: loadReaderProto(),
     log: log.child({ component: 'grpc' }),
     metrics: grpcMetrics(registry),

@@ -1,9 +1,5 @@
-import { AppError } from '@cqrs-products/errors';
 import { describe, expect, it } from 'vitest';
 import {
-  decideCreate,
-  decideDelete,
-  decideUpdate,
   escapeRegex,
   newestPerProduct,
   type Product,
@@ -14,7 +10,6 @@ import {
 
 const id = '3f2a3c1e-8d7b-4f5a-9c6e-1b2d3e4f5a6b';
 const t0 = new Date('2024-01-01T00:00:00.000Z');
-const t1 = new Date('2024-01-02T00:00:00.000Z');
 const fields = { name: 'Lamp', description: 'A desk lamp', price: 19.99 };
 const product = (version: number): Product => ({
   productId: id,
@@ -28,15 +23,6 @@ const deleted = (version: number): StoredProduct => ({
   kind: 'deleted',
   tombstone: { productId: id, version, deletedAt: t0 },
 });
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (error) {
-    return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
-  }
-};
 
 describe('projecting an event', () => {
   it('stores the full product state that created and updated events carry', () => {
@@ -67,47 +53,6 @@ describe('the newest version of each product in a batch', () => {
 
   it('keeps the first of two equal versions (a duplicate delivery)', () => {
     expect(newestPerProduct([live(2), live(2)])).toEqual([0]);
-  });
-});
-
-describe('direct writes to the read model', () => {
-  it('create starts a new product at version 1', () => {
-    expect(decideCreate(id, fields, null, t1)).toEqual({
-      type: 'ProductCreated',
-      product: { productId: id, ...fields, createdAt: t1, updatedAt: t1, version: 1 },
-    });
-  });
-
-  it('create refuses an id that is in use', () => {
-    expect(codeOf(() => decideCreate(id, fields, live(2), t1))).toBe('PRODUCT_ALREADY_EXISTS');
-  });
-
-  it('create of a deleted id continues after the tombstone so the version never goes back', () => {
-    const event = decideCreate(id, fields, deleted(5), t1);
-    expect(event.type === 'ProductCreated' && event.product.version).toBe(6);
-  });
-
-  it('update keeps createdAt, sets updatedAt and increments the version', () => {
-    expect(decideUpdate(id, { ...fields, price: 25 }, live(2), t1)).toEqual({
-      type: 'ProductUpdated',
-      product: { productId: id, ...fields, price: 25, createdAt: t0, updatedAt: t1, version: 3 },
-    });
-  });
-
-  it('update and delete of a missing or deleted product are not found', () => {
-    expect(codeOf(() => decideUpdate(id, fields, null, t1))).toBe('PRODUCT_NOT_FOUND');
-    expect(codeOf(() => decideUpdate(id, fields, deleted(3), t1))).toBe('PRODUCT_NOT_FOUND');
-    expect(codeOf(() => decideDelete(id, null, t1))).toBe('PRODUCT_NOT_FOUND');
-    expect(codeOf(() => decideDelete(id, deleted(3), t1))).toBe('PRODUCT_NOT_FOUND');
-  });
-
-  it('delete leaves a tombstone one version after the product', () => {
-    expect(decideDelete(id, live(7), t1)).toEqual({
-      type: 'ProductDeleted',
-      productId: id,
-      version: 8,
-      deletedAt: t1,
-    });
   });
 });
 

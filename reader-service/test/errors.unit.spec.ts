@@ -7,14 +7,10 @@ describe('reader error catalogue', () => {
     expect(() => assertUniqueCodes(commonErrors, readerErrorCatalogue)).not.toThrow();
   });
 
-  it('maps not found and already exists to their gRPC and HTTP statuses', () => {
+  it('maps not found to their gRPC and HTTP statuses', () => {
     expect(readerErrors.PRODUCT_NOT_FOUND('x').spec).toMatchObject({
       grpcStatus: GrpcStatus.NOT_FOUND,
       httpStatus: 404,
-    });
-    expect(readerErrors.PRODUCT_ALREADY_EXISTS('x').spec).toMatchObject({
-      grpcStatus: GrpcStatus.ALREADY_EXISTS,
-      httpStatus: 409,
     });
   });
 });

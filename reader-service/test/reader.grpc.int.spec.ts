@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { decodeMessage, type ProductTopics, productTopics } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
+import type { KafkaMessage } from '@cqrs-products/kafka';
 import {
   credentials,
   type GrpcObject,
@@ -10,7 +12,7 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newProductId, type ReaderHarness, startReaderHarness } from './support/reader-harness.js';
+import { newProductId, type ReaderHarness, startReaderHarness, until } from './support/reader-harness.js';
 
 interface GrpcProduct {
   ProductID: string;
@@ -39,88 +41,105 @@ afterAll(() => reader?.stop());
 const lamp = { Name: 'Lamp', Description: 'A desk lamp', Price: 19.99 };
 const get = (ProductID: string) => reader.call<{ Product: GrpcProduct }>('GetProductById', { ProductID });
 const search = (request: object) => reader.call<SearchRes>('SearchProduct', request);
+/** A product as the writer's event puts it in the read model (no writer runs in this file). */
 const create = (ProductID: string, fields: object = lamp) =>
-  reader.call<{ ProductID: string }>('CreateProduct', { ProductID, ...fields });
+  reader.created({ ProductID, ...lamp, ...fields, Version: 1 });
 
-describe('CreateProduct', () => {
-  it('stores a new product at version 1, with timestamps, readable at once', async () => {
-    const id = newProductId();
-    const created = await create(id);
-    expect(created).toEqual({ error: null, value: { ProductID: id } });
-
-    const { value } = await get(id);
-    expect(value?.Product).toMatchObject({ ProductID: id, ...lamp, Version: 1 });
-    expect(value?.Product.CreatedAt?.seconds).toBeGreaterThan(0);
-    expect(value?.Product.UpdatedAt).toEqual(value?.Product.CreatedAt);
+describe('the write RPCs publish commands for the writer and write nothing here', () => {
+  let commandTopics: ProductTopics['commands'];
+  let published: Record<'create' | 'update' | 'delete', KafkaMessage[]>;
+  beforeAll(async () => {
+    commandTopics = productTopics(reader.config.kafka.topicPrefix).commands;
+    published = {
+      create: await reader.collect(commandTopics.create),
+      update: await reader.collect(commandTopics.update),
+      delete: await reader.collect(commandTopics.delete),
+    };
   });
 
-  it('answers ALREADY_EXISTS for an id in use', async () => {
+  const header = (message: KafkaMessage | undefined, name: string) => message?.headers?.[name]?.toString();
+  const publishedFor = async (kind: keyof typeof published, id: string) => {
+    await until(() => published[kind].some((m) => m.key?.toString() === id), {
+      timeoutMs: 15_000,
+      what: `the ${kind} command for ${id}`,
+    });
+    return published[kind].filter((m) => m.key?.toString() === id);
+  };
+
+  it('CreateProduct answers the id once Kafka has the ProductCreate, as the gateway publishes it', async () => {
+    const id = newProductId();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    expect(await reader.call('CreateProduct', { ProductID: id, ...lamp }, { traceparent })).toEqual({
+      error: null,
+      value: { ProductID: id },
+    });
+
+    const [message, ...more] = await publishedFor('create', id);
+    expect(more).toEqual([]);
+    expect(decodeMessage('ProductCreate', message?.value ?? Buffer.alloc(0))).toEqual({
+      ProductID: id,
+      ...lamp,
+    });
+    expect(header(message, 'message-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(header(message, 'message-type')).toBe('ProductCreate');
+    expect(header(message, 'content-type')).toBe('application/x-protobuf');
+    expect(header(message, 'traceparent')).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
+    // Nothing reached the read model: only the writer's event may put the product there.
+    expect(await reader.products.findOne({ _id: id } as never)).toBeNull();
+    expect((await get(id)).error?.code).toBe(GrpcStatus.NOT_FOUND);
+  });
+
+  it('CreateProduct without an id publishes the command under a new one and answers it', async () => {
+    const { value } = await reader.call<{ ProductID: string }>('CreateProduct', { ...lamp });
+    const id = value?.ProductID ?? '';
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/);
+    expect(await publishedFor('create', id)).toHaveLength(1);
+  });
+
+  it('UpdateProduct and DeleteProductByID publish ProductUpdate and ProductDelete and change nothing here', async () => {
     const id = newProductId();
     await create(id);
-    const { error } = await create(id);
-    expect(error?.code).toBe(GrpcStatus.ALREADY_EXISTS);
-    expect(error?.metadata.get('error-code')).toEqual(['PRODUCT_ALREADY_EXISTS']);
+    await reader.untilConsumed();
+
+    const changed = { ProductID: id, Name: 'Floor lamp', Description: 'Tall', Price: 49 };
+    expect(await reader.call('UpdateProduct', changed)).toEqual({ error: null, value: { ProductID: id } });
+    expect(await reader.call('DeleteProductByID', { ProductID: id })).toEqual({
+      error: null,
+      value: { ProductID: id },
+    });
+
+    const [update] = await publishedFor('update', id);
+    expect(decodeMessage('ProductUpdate', update?.value ?? Buffer.alloc(0))).toEqual(changed);
+    const [remove] = await publishedFor('delete', id);
+    expect(decodeMessage('ProductDelete', remove?.value ?? Buffer.alloc(0))).toEqual({ ProductID: id });
+    expect(header(remove, 'message-type')).toBe('ProductDelete');
+    expect((await get(id)).value?.Product).toMatchObject({ ...lamp, Version: 1 });
   });
 
   it.each([
-    ['a product id that is not a UUID', { ProductID: 'abc' }, /^ProductID: must be a UUID/],
-    ['an empty name', { Name: '  ' }, /^Name: must not be empty/],
-    ['a negative price', { Price: -1 }, /^Price: must not be negative/],
-  ])('answers INVALID_ARGUMENT for %s', async (_, fields, details) => {
-    const { error } = await reader.call('CreateProduct', { ProductID: newProductId(), ...lamp, ...fields });
+    ['CreateProduct', 'a product id that is not a UUID', { ProductID: 'abc' }, /^ProductID: must be a UUID/],
+    ['CreateProduct', 'an empty name', { Name: '  ' }, /^Name: must not be empty/],
+    ['CreateProduct', 'a negative price', { Price: -1 }, /^Price: must not be negative/],
+    ['UpdateProduct', 'no product id', { ProductID: '' }, /^ProductID: must be a UUID/],
+    ['UpdateProduct', 'an empty description', { Description: '' }, /^Description: must not be empty/],
+    [
+      'DeleteProductByID',
+      'a product id that is not a UUID',
+      { ProductID: 'x' },
+      /^ProductID: must be a UUID/,
+    ],
+  ])('%s answers INVALID_ARGUMENT for %s and publishes nothing', async (method, _, fields, details) => {
+    const id = newProductId();
+    const { error } = await reader.call(method, { ProductID: id, ...lamp, ...fields });
     expect(error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
     expect(error?.details).toMatch(details);
-  });
-});
 
-describe('UpdateProduct', () => {
-  it('replaces the fields, keeps createdAt and increments the version', async () => {
-    const id = newProductId();
-    await create(id);
-    const before = (await get(id)).value?.Product;
-
-    const updated = await reader.call('UpdateProduct', {
-      ProductID: id,
-      Name: 'Floor lamp',
-      Description: 'Tall',
-      Price: 49,
-    });
-    expect(updated).toEqual({ error: null, value: { ProductID: id } });
-    const after = (await get(id)).value?.Product;
-    expect(after).toMatchObject({ Name: 'Floor lamp', Description: 'Tall', Price: 49, Version: 2 });
-    expect(after?.CreatedAt).toEqual(before?.CreatedAt);
-  });
-
-  it('answers NOT_FOUND for an unknown product and INVALID_ARGUMENT for a bad one', async () => {
-    expect((await reader.call('UpdateProduct', { ProductID: newProductId(), ...lamp })).error?.code).toBe(
-      GrpcStatus.NOT_FOUND,
-    );
-    expect(
-      (await reader.call('UpdateProduct', { ProductID: newProductId(), ...lamp, Name: '' })).error?.code,
-    ).toBe(GrpcStatus.INVALID_ARGUMENT);
-  });
-});
-
-describe('DeleteProductByID', () => {
-  it('hides the product from reads and search, and a second delete is NOT_FOUND', async () => {
-    const id = newProductId();
-    await create(id, { ...lamp, Name: `gone-${id}` });
-    expect(await reader.call('DeleteProductByID', { ProductID: id })).toEqual({ error: null, value: {} });
-
-    expect((await get(id)).error?.code).toBe(GrpcStatus.NOT_FOUND);
-    expect((await search({ Search: `gone-${id}` })).value?.TotalCount).toBe(0);
-    expect((await reader.call('DeleteProductByID', { ProductID: id })).error?.code).toBe(
-      GrpcStatus.NOT_FOUND,
-    );
-    expect((await reader.call('UpdateProduct', { ProductID: id, ...lamp })).error?.code).toBe(
-      GrpcStatus.NOT_FOUND,
-    );
-  });
-
-  it('answers INVALID_ARGUMENT for an id that is not a UUID', async () => {
-    expect((await reader.call('DeleteProductByID', { ProductID: 'x' })).error?.code).toBe(
-      GrpcStatus.INVALID_ARGUMENT,
-    );
+    // A valid command sent after it is the marker: once it is there, the invalid one would be too.
+    const kind = method === 'CreateProduct' ? 'create' : method === 'UpdateProduct' ? 'update' : 'delete';
+    const marker = newProductId();
+    expect((await reader.call(method, { ProductID: marker, ...lamp })).error).toBeNull();
+    await publishedFor(kind, marker);
+    expect(published[kind].filter((m) => m.key?.toString() === id)).toEqual([]);
   });
 });
 
@@ -142,9 +161,9 @@ describe('SearchProduct', () => {
       const id = newProductId();
       ids.push(id);
       const name = `${token} Widget ${String(i).padStart(2, '0')}`;
-      const { error } = await create(id, { Name: name, Description: 'Sturdy', Price: i });
-      if (error) throw error;
+      await create(id, { Name: name, Description: 'Sturdy', Price: i });
     }
+    await reader.untilConsumed();
   });
 
   it('pages through every match exactly once, newest first, and says when there is more', async () => {
@@ -207,6 +226,7 @@ describe('SearchProduct', () => {
     const byDescription = `${token}-desc`;
     const id = newProductId();
     await create(id, { Name: 'Plain', Description: `Made by ${byDescription.toUpperCase()}`, Price: 1 });
+    await reader.untilConsumed();
     expect((await search({ Search: byDescription })).value?.Products.map((p) => p.ProductID)).toEqual([id]);
   });
 
@@ -214,6 +234,7 @@ describe('SearchProduct', () => {
     const names = ['50% off .* sale', 'f(x) = [a]', 'C:\\temp\\notes', 'a+b? {2} ^$ |'];
     const marked = names.map((name) => `${token}-re ${name}`);
     for (const name of marked) await create(newProductId(), { Name: name, Description: 'x', Price: 1 });
+    await reader.untilConsumed();
     const found = async (text: string) => {
       const { error, value } = await search({ Search: `${token}-re ${text}` });
       expect(error).toBeNull();

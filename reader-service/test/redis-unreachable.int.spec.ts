@@ -36,19 +36,15 @@ describe('the reader with Redis unreachable', () => {
     expect(Date.now() - started).toBeLessThan(reader.config.redis.commandTimeoutMs * 3);
   });
 
-  it('answers SearchProduct and the direct writes, and NOT_FOUND stays NOT_FOUND', async () => {
+  it('answers SearchProduct, and a deleted product stays NOT_FOUND', async () => {
     const id = newProductId();
-    const created = await reader.call('CreateProduct', {
-      ProductID: id,
-      Name: 'uncached-direct',
-      Description: 'd',
-      Price: 1,
-    });
-    expect(created.error).toBeNull();
+    await reader.created({ ...product(id, 1, 'uncached-direct'), Description: 'd' });
+    await reader.untilConsumed();
 
     const found = await reader.call<{ TotalCount: number }>('SearchProduct', { Search: 'uncached-direct' });
     expect(found).toMatchObject({ error: null, value: { TotalCount: 1 } });
-    expect((await reader.call('DeleteProductByID', { ProductID: id })).error).toBeNull();
+    await reader.deleted(id, 2);
+    await reader.untilConsumed();
     expect((await reader.call('GetProductById', { ProductID: id })).error?.code).toBe(GrpcStatus.NOT_FOUND);
   });
 });

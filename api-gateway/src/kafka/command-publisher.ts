@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import {
-  encodeMessage,
-  headerNames,
-  type KafkaMessageName,
-  protobufContentType,
-} from '@cqrs-products/contracts';
+import type { KafkaMessageName } from '@cqrs-products/contracts';
 import {
   type OutgoingMessage,
   type Producer,
+  prepareMessage,
   type StoredMessage,
   sendStoredMessages,
 } from '@cqrs-products/kafka';
-import { activeTraceHeaders } from '@cqrs-products/tracing';
 import { createBatcher } from './command-batcher.js';
 import { type CommandBatching, defaultBatching } from './command-batching.js';
 import type { CommandPublisherMetrics } from './command-publisher.metrics.js';
@@ -37,9 +31,9 @@ const weigh = (message: StoredMessage): number => {
 
 /**
  * Commands of concurrent requests share one produce request instead of queueing behind each
- * other's. Each message still continues its own caller's trace: the active context goes into its
- * headers now, and `sendStoredMessages` gives it its own producer span from there when its batch
- * is sent.
+ * other's. Each message still continues its own caller's trace: `prepareMessage` puts the active
+ * context into its headers now, and `sendStoredMessages` gives it its own producer span from there
+ * when its batch is sent.
  */
 export function createCommandPublisher(
   producer: Producer,
@@ -57,21 +51,9 @@ export function createCommandPublisher(
   });
   return {
     async publish(message) {
-      const messageId = message.messageId ?? randomUUID();
-      await batcher.submit({
-        topic: message.topic,
-        key: message.key,
-        value: encodeMessage(message.type, message.value),
-        headers: {
-          ...message.headers,
-          // Read before the first await: this is still the caller's context.
-          ...activeTraceHeaders(),
-          [headerNames.messageId]: messageId,
-          [headerNames.messageType]: message.type,
-          [headerNames.contentType]: protobufContentType,
-        },
-      });
-      return messageId;
+      const prepared = prepareMessage(message);
+      await batcher.submit(prepared);
+      return prepared.messageId;
     },
     stop: () => batcher.stop(),
   };

@@ -1,4 +1,4 @@
-import { productTopics } from '@cqrs-products/contracts';
+import { type ProductCommand, productCommandMessage, productTopics } from '@cqrs-products/contracts';
 import type { Producer } from '@cqrs-products/kafka';
 import type { CommandBatching } from './command-batching.js';
 import { createCommandPublisher } from './command-publisher.js';
@@ -38,37 +38,12 @@ export function productCommands(
 ): ProductCommandPublisher {
   const { commands } = productTopics(topicPrefix);
   const publisher = createCommandPublisher(producer, options.batching, options.metrics);
-  const toValue = (ProductID: string, f: ProductFields) => ({
-    ProductID,
-    Name: f.name,
-    Description: f.description,
-    Price: f.price,
-  });
+  const publish = (command: ProductCommand, headers?: Record<string, string>) =>
+    publisher.publish({ ...productCommandMessage(command, commands), headers });
   return {
-    create: (id, fields, headers) =>
-      publisher.publish({
-        topic: commands.create,
-        type: 'ProductCreate',
-        key: id,
-        value: toValue(id, fields),
-        headers,
-      }),
-    update: (id, fields, headers) =>
-      publisher.publish({
-        topic: commands.update,
-        type: 'ProductUpdate',
-        key: id,
-        value: toValue(id, fields),
-        headers,
-      }),
-    delete: (id, headers) =>
-      publisher.publish({
-        topic: commands.delete,
-        type: 'ProductDelete',
-        key: id,
-        value: { ProductID: id },
-        headers,
-      }),
+    create: (productId, fields, headers) => publish({ kind: 'create', productId, ...fields }, headers),
+    update: (productId, fields, headers) => publish({ kind: 'update', productId, ...fields }, headers),
+    delete: (productId, headers) => publish({ kind: 'delete', productId }, headers),
     stop: () => publisher.stop(),
   };
 }

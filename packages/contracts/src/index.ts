@@ -7,6 +7,11 @@ export type { ProductUpdated__Output } from './generated/kafkaMessages/ProductUp
 export type { ProtoGrpcType as ReaderProto } from './generated/reader.js';
 export type { ProtoGrpcType as WriterProto } from './generated/writer.js';
 export { decodeMessage, encodeMessage, type KafkaMessageName, type KafkaMessages } from './kafka-codec.js';
+export {
+  type ProductCommand,
+  type ProductCommandMessage,
+  productCommandMessage,
+} from './product-commands.js';
 export { type ProductInput, paging, productFields, productInputSchema } from './product-schema.js';
 export { type ProductState, toWireProduct } from './product-wire.js';
 export { type LoadedProto, loadReaderProto, loadWriterProto, protoDir, protoLoaderOptions } from './proto.js';

@@ -6,7 +6,9 @@ import {
   type KafkaMessages,
   protobufContentType,
 } from '@cqrs-products/contracts';
+import { context, propagation } from '@opentelemetry/api';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { StoredMessage } from './stored-context.js';
 
 /**
  * Idempotent producer: the broker drops duplicates from our own retries, and with one request in
@@ -32,27 +34,41 @@ export interface OutgoingMessage<N extends KafkaMessageName> {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Encodes the value as protobuf and sends it with acks from all in-sync replicas. Returns the message id. */
+/** A message ready to send: encoded, with the headers every message we produce carries. */
+export interface PreparedMessage extends StoredMessage {
+  readonly messageId: string;
+}
+
+/**
+ * The one place a message becomes bytes and headers: protobuf value, message id, type, content
+ * type, and the active W3C trace context (read now, while this is still the caller's context),
+ * over any headers given.
+ */
+export function prepareMessage<N extends KafkaMessageName>(message: OutgoingMessage<N>): PreparedMessage {
+  const messageId = message.messageId ?? randomUUID();
+  const trace: Record<string, string> = {};
+  propagation.inject(context.active(), trace);
+  return {
+    messageId,
+    topic: message.topic,
+    key: message.key,
+    value: encodeMessage(message.type, message.value),
+    headers: {
+      ...message.headers,
+      ...trace,
+      [headerNames.messageId]: messageId,
+      [headerNames.messageType]: message.type,
+      [headerNames.contentType]: protobufContentType,
+    },
+  };
+}
+
+/** Sends one message with acks from all in-sync replicas. Returns the message id. */
 export async function sendMessage<N extends KafkaMessageName>(
   producer: Producer,
   message: OutgoingMessage<N>,
 ): Promise<string> {
-  const messageId = message.messageId ?? randomUUID();
-  await producer.send({
-    topic: message.topic,
-    acks: -1,
-    messages: [
-      {
-        key: message.key,
-        value: encodeMessage(message.type, message.value),
-        headers: {
-          ...message.headers,
-          [headerNames.messageId]: messageId,
-          [headerNames.messageType]: message.type,
-          [headerNames.contentType]: protobufContentType,
-        },
-      },
-    ],
-  });
+  const { messageId, topic, key, value, headers } = prepareMessage(message);
+  await producer.send({ topic, acks: -1, messages: [{ key, value, headers: { ...headers } }] });
   return messageId;
 }

@@ -1,5 +1,3 @@
-import { readerErrors } from '../errors.js';
-
 /** A product as the read model serves it. Version starts at 1 and grows with every committed change. */
 export interface Product {
   readonly productId: string;
@@ -75,52 +73,6 @@ export function projectEvent(event: ProductEvent): StoredProduct {
     default:
       return assertNever(event);
   }
-}
-
-export interface ProductFields {
-  readonly name: string;
-  readonly description: string;
-  readonly price: number;
-}
-
-/*
- * The original's direct writes to the read model (gRPC CreateProduct / UpdateProduct /
- * DeleteProductByID), expressed as the events they amount to, so they go through the same
- * version-guarded write as Kafka events and can never move a product's version backwards.
- */
-
-export function decideCreate(
-  productId: string,
-  fields: ProductFields,
-  stored: StoredProduct | null,
-  now: Date,
-): ProductEvent {
-  if (stored?.kind === 'live') throw readerErrors.PRODUCT_ALREADY_EXISTS(productId);
-  // Re-creating a deleted id continues after the tombstone: versions of one id only grow.
-  const version = stored ? storedVersion(stored) + 1 : 1;
-  return {
-    type: 'ProductCreated',
-    product: { productId, ...fields, createdAt: now, updatedAt: now, version },
-  };
-}
-
-export function decideUpdate(
-  productId: string,
-  fields: ProductFields,
-  stored: StoredProduct | null,
-  now: Date,
-): ProductEvent {
-  if (stored?.kind !== 'live') throw readerErrors.PRODUCT_NOT_FOUND(productId);
-  const { createdAt, version } = stored.product;
-  return {
-    type: 'ProductUpdated',
-    product: { productId, ...fields, createdAt, updatedAt: now, version: version + 1 },
-  };
-}
-
-export function decideDelete(productId: string, stored: StoredProduct | null, now: Date): ProductEvent {
-  if (stored?.kind !== 'live') throw readerErrors.PRODUCT_NOT_FOUND(productId);
-  return { type: 'ProductDeleted', productId, version: stored.product.version + 1, deletedAt: now };
 }
 
 export interface Page {

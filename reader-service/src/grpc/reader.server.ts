@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type LoadedProto,
   paging,
@@ -7,7 +8,9 @@ import {
 } from '@cqrs-products/contracts';
 import { type GrpcServer, startGrpcServer, type UnaryLog, unary } from '@cqrs-products/grpc';
 import type { GrpcMetrics } from '@cqrs-products/metrics';
+import type { Metadata } from '@grpc/grpc-js';
 import { z } from 'zod';
+import type { ForwardCommand } from '../kafka/product-commands.js';
 import type { ReadModel } from '../read-model.js';
 
 export const readerServiceName = 'readerService.readerService';
@@ -29,7 +32,14 @@ const sizeField = z
 
 const requests = {
   byId: z.object({ ProductID: productFields.productId }),
-  write: z.object({
+  // The gateway gives a new product a new id; so does CreateProduct when none is given.
+  create: z.object({
+    ProductID: z.union([z.literal('').transform(() => randomUUID()), productFields.productId]),
+    Name: productFields.name,
+    Description: productFields.description,
+    Price: productFields.price,
+  }),
+  update: z.object({
     ProductID: productFields.productId,
     Name: productFields.name,
     Description: productFields.description,
@@ -46,16 +56,22 @@ export interface ReaderServerOptions {
   readonly host: string;
   readonly port: number;
   readonly readModel: ReadModel;
+  /** Where write requests go: commands for the writer, never the read model. */
+  readonly forward: ForwardCommand;
   readonly reader: LoadedProto<ReaderProto>;
   readonly log: UnaryLog;
   readonly metrics?: GrpcMetrics;
 }
 
-/** Thin: validate the request, call the read model, shape the answer; errors map in `unary`. */
+/**
+ * Thin: validate the request, call the read model (queries) or forward a command (writes), shape
+ * the answer; errors map in `unary`.
+ */
 export function startReaderServer({
   host,
   port,
   readModel,
+  forward,
   reader,
   log,
   metrics,
@@ -85,18 +101,32 @@ export function startReaderServer({
     ),
     CreateProduct: unary(
       'CreateProduct',
-      requests.write,
-      async ({ ProductID, Name, Description, Price }) => {
-        await readModel.create(ProductID, { name: Name, description: Description, price: Price });
+      requests.create,
+      async ({ ProductID, Name, Description, Price }, call) => {
+        const command = {
+          kind: 'create',
+          productId: ProductID,
+          name: Name,
+          description: Description,
+          price: Price,
+        } as const;
+        await forward(command, traceOf(call.metadata));
         return { ProductID };
       },
       log,
     ),
     UpdateProduct: unary(
       'UpdateProduct',
-      requests.write,
-      async ({ ProductID, Name, Description, Price }) => {
-        await readModel.update(ProductID, { name: Name, description: Description, price: Price });
+      requests.update,
+      async ({ ProductID, Name, Description, Price }, call) => {
+        const command = {
+          kind: 'update',
+          productId: ProductID,
+          name: Name,
+          description: Description,
+          price: Price,
+        } as const;
+        await forward(command, traceOf(call.metadata));
         return { ProductID };
       },
       log,
@@ -104,9 +134,9 @@ export function startReaderServer({
     DeleteProductByID: unary(
       'DeleteProductByID',
       requests.byId,
-      async ({ ProductID }) => {
-        await readModel.delete(ProductID);
-        return {};
+      async ({ ProductID }, call) => {
+        await forward({ kind: 'delete', productId: ProductID }, traceOf(call.metadata));
+        return { ProductID };
       },
       log,
     ),
@@ -120,4 +150,14 @@ export function startReaderServer({
     ...(metrics && { metrics }),
     register: (server) => server.addService(reader.proto.readerService.readerService.service, handlers),
   });
+}
+
+/** The caller's W3C trace context, kept on the command when this call is not traced itself. */
+function traceOf(metadata: Metadata): Record<string, string> {
+  const trace: Record<string, string> = {};
+  for (const name of ['traceparent', 'tracestate']) {
+    const value = metadata.get(name)[0];
+    if (typeof value === 'string' && value.length <= 512) trace[name] = value;
+  }
+  return trace;
 }

@@ -1,7 +1,7 @@
 import { loadReaderProto } from '@cqrs-products/contracts';
 import type { Kafka } from '@cqrs-products/kafka';
 import { until } from '@cqrs-products/testing';
-import { type CallOptions, type Client, credentials, type ServiceError } from '@grpc/grpc-js';
+import { type CallOptions, type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { Redis } from 'ioredis';
 
 export interface CallResult<T> {
@@ -13,17 +13,21 @@ export interface CallResult<T> {
 export type ReaderCall = <T = Record<string, unknown>>(
   method: string,
   request: object,
+  /** Request metadata, e.g. a caller's traceparent. */
+  metadata?: Record<string, string>,
 ) => Promise<CallResult<T>>;
 
 /** A gRPC client of a reader at `address` whose calls resolve with the error instead of throwing. */
 export function grpcCaller(address: string): { call: ReaderCall; close(): void } {
   const { proto } = loadReaderProto();
   const client = new proto.readerService.readerService(address, credentials.createInsecure());
-  const call: ReaderCall = (method, request) =>
+  const call: ReaderCall = (method, request, metadata = {}) =>
     new Promise((resolve) => {
       const fn = (client as unknown as Record<string, Unary>)[method];
       if (!fn) throw new Error(`no gRPC method ${method}`);
-      fn.call(client, request, { deadline: Date.now() + 10_000 }, (error, value) =>
+      const md = new Metadata();
+      for (const [name, value] of Object.entries(metadata)) md.set(name, value);
+      fn.call(client, request, md, { deadline: Date.now() + 10_000 }, (error, value) =>
         resolve({ error, value: value as never }),
       );
     });
@@ -55,6 +59,7 @@ export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
 type Unary = (
   this: Client,
   request: object,
+  metadata: Metadata,
   options: CallOptions,
   callback: (error: ServiceError | null, value?: unknown) => void,
 ) => void;

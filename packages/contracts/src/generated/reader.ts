@@ -100,6 +100,11 @@ export interface ProtoGrpcType {
       _readerService_UpdateProductRes,
       _readerService_UpdateProductRes__Output
     >;
+    /**
+     * The write RPCs are kept for the original's clients but write nothing here: each publishes the
+     * same Kafka command as the gateway's REST API and answers once Kafka has it; the writer applies
+     * it and the read model follows from its event. CreateProduct with an empty ProductID gets a new one.
+     */
     readerService: SubtypeConstructor<typeof grpc.Client, _readerService_readerServiceClient> & {
       service: _readerService_readerServiceDefinition;
     };

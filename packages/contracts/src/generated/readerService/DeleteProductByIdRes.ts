@@ -1,5 +1,9 @@
 // Original file: proto/reader.proto
 
-export interface DeleteProductByIdRes {}
+export interface DeleteProductByIdRes {
+  ProductID?: string;
+}
 
-export interface DeleteProductByIdRes__Output {}
+export interface DeleteProductByIdRes__Output {
+  ProductID: string;
+}

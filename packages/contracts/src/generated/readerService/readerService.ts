@@ -43,6 +43,11 @@ import type {
   UpdateProductRes__Output as _readerService_UpdateProductRes__Output,
 } from '../readerService/UpdateProductRes.js';
 
+/**
+ * The write RPCs are kept for the original's clients but write nothing here: each publishes the
+ * same Kafka command as the gateway's REST API and answers once Kafka has it; the writer applies
+ * it and the read model follows from its event. CreateProduct with an empty ProductID gets a new one.
+ */
 export interface readerServiceClient extends grpc.Client {
   CreateProduct(
     argument: _readerService_CreateProductReq,
@@ -250,6 +255,11 @@ export interface readerServiceClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 }
 
+/**
+ * The write RPCs are kept for the original's clients but write nothing here: each publishes the
+ * same Kafka command as the gateway's REST API and answers once Kafka has it; the writer applies
+ * it and the read model follows from its event. CreateProduct with an empty ProductID gets a new one.
+ */
 export interface readerServiceHandlers extends grpc.UntypedServiceImplementation {
   CreateProduct: grpc.handleUnaryCall<
     _readerService_CreateProductReq__Output,
