@@ -51,8 +51,9 @@ const rebalanceTimeoutMs = 120_000;
 const convergeTimeoutMs = 150_000;
 // Seven processes start one after the other before the stream begins.
 const timeoutMs = 600_000 + streamShape.leadMs + streamShape.trailMs;
-// The relay re-sends at most the batch it had in flight when its writer died (OUTBOX_BATCH_SIZE).
-const relayBatchSize = 500;
+// Small relay batches: many batches in flight at once, so relays that were not serialised would
+// overtake each other. A relay re-sends at most the batch it had in flight when its writer died.
+const relayBatchSize = 10;
 
 const endpoints = testEndpoints();
 const kafka = new Kafka({
@@ -83,6 +84,7 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
         writers: instances,
         readers: instances,
         partitions,
+        env: { OUTBOX_BATCH_SIZE: String(relayBatchSize) },
       });
       const mongo = new MongoClient(stack.mongoUri);
       const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 1 });

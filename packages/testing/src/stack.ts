@@ -21,6 +21,8 @@ export interface StackOptions {
   readonly gateways?: number;
   /** Partitions per topic (the first writer creates the topics); 3 by default. */
   readonly partitions?: number;
+  /** More variables for every service (the configuration table's names), e.g. OUTBOX_BATCH_SIZE. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface Stack {
@@ -75,6 +77,7 @@ export async function startStack(
     readers = 1,
     gateways = 1,
     partitions = 3,
+    env = {},
   } = typeof options === 'string' ? { logLevel: options } : options;
   const id = uniqueName('stack');
   const database = await createTestDatabase(endpoints.postgresUrl);
@@ -86,6 +89,7 @@ export async function startStack(
   const consumerGroups = { 'writer-service': `${id}_writer`, 'reader-service': `${id}_reader` };
 
   const common = {
+    ...env,
     LOG_LEVEL: logLevel,
     HOST: '127.0.0.1',
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
