@@ -8,7 +8,7 @@ WITH_INFRA := scripts/with-infra-env.sh
 EXTERNAL_INFRA := $(and $(KAFKA_BROKERS),$(POSTGRES_URL),$(MONGO_URI),$(REDIS_URL))
 
 .PHONY: help up down logs status install build infra-up infra-down infra-status migrate-up migrate-down \
-        proto proto-check lint typecheck check browser tools readme-config test test-unit test-int test-e2e \
+        proto proto-check read-model-rebuild lint typecheck check browser tools readme-config test test-unit test-int test-e2e \
         test-faults clean
 
 help: ## List the targets
@@ -49,6 +49,11 @@ migrate-up: install ## Apply PostgreSQL migrations (POSTGRES_URL or the native i
 
 migrate-down: install ## Roll back the last PostgreSQL migration
 	$(WITH_INFRA) npm run migrate:down
+
+# The reader's configuration (MONGO_*, REDIS_*, SEARCH_POSTGRES_URL, READER_SERVICE__<NAME> as make up
+# gives it) plus POSTGRES_URL, the writer's database; the native infra's endpoints when unset.
+read-model-rebuild: install ## Rebuild MongoDB, Redis and search from PostgreSQL while the readers serve (resumable)
+	$(WITH_INFRA) env $$(env | sed -n 's/^READER_SERVICE__//p') npm run read-model:rebuild
 
 proto: install ## Regenerate TypeScript types from proto/
 	npm run proto:gen

@@ -44,7 +44,7 @@ const meanings: Record<string, string> = {
   KAFKA_TOPIC_REPLICATION_FACTOR: 'replication factor of created topics',
   READER_SERVICE_ADDR: 'reader-service gRPC `host:port` for queries',
   READER_SERVICE_DEADLINE_MS: 'deadline of each query; past it the answer is 503',
-  POSTGRES_URL: 'PostgreSQL connection URL',
+  POSTGRES_URL: 'PostgreSQL connection URL (the reader uses it only to rebuild its read model)',
   POSTGRES_POOL_SIZE: 'connections (at least 2: the outbox relay holds one for LISTEN)',
   OUTBOX_POLL_INTERVAL_MS: 'outbox polling fallback when a NOTIFY is missed',
   OUTBOX_BATCH_SIZE: 'outbox rows published per produce request',
@@ -66,6 +66,9 @@ const meanings: Record<string, string> = {
   SEARCH_POSTGRES_POOL_SIZE: 'search database connections',
   SEARCH_QUERY_TIMEOUT_MS: 'server-side limit of one search (`statement_timeout`); past it 503',
   SEARCH_BACKFILL_CHUNK: 'products copied per statement by the one-time backfill from MongoDB',
+  REBUILD_CHUNK: '`npm run read-model:rebuild`: products read from PostgreSQL and inserted per round trip',
+  REBUILD_SETTLE_MS: 'rebuild: wait after switching collections until every reader writes the new one',
+  REBUILD_CATCH_UP_MARGIN_MS: 'rebuild: longest writer transaction its catch-ups allow for',
   REDIS_INDEX_ENABLED:
     "Redis holds every product's state, so a miss is NOT_FOUND without MongoDB; entries never expire",
   REDIS_INDEX_LOCK_MS: 'expiry of the warm-up lock (renewed while it runs)',

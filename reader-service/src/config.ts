@@ -61,6 +61,21 @@ export const configSchema = z.object({
       backfillChunk: count(10, 10_000).default(1_000),
     })
     .prefault({}),
+  /** `npm run read-model:rebuild` only (rebuild-main.ts); the service itself never reads these. */
+  rebuild: z
+    .object({
+      /** The writer's database, the source of truth, read-only. */
+      sourceUrl: fields
+        .url(['postgres', 'postgresql'])
+        .default('postgres://postgres:postgres@127.0.0.1:5432/products'),
+      /** Products read from PostgreSQL and inserted per round trip. */
+      chunk: count(1, 10_000).default(1_000),
+      /** Wait after the switch until every reader writes the new collection (pointer re-read: 1 s). */
+      settleMs: count(0, 600_000).default(10_000),
+      /** Longest writer transaction a catch-up allows for (the outbox stamps a change's start). */
+      catchUpMarginMs: count(0, 3_600_000).default(60_000),
+    })
+    .prefault({}),
   /** The bounded way from a query to MongoDB when Redis cannot answer (read-fallback.ts). */
   readFallback: z
     .object({
@@ -95,6 +110,10 @@ export const envMapping = {
   SEARCH_POSTGRES_POOL_SIZE: 'search.poolSize',
   SEARCH_QUERY_TIMEOUT_MS: 'search.queryTimeoutMs',
   SEARCH_BACKFILL_CHUNK: 'search.backfillChunk',
+  POSTGRES_URL: 'rebuild.sourceUrl',
+  REBUILD_CHUNK: 'rebuild.chunk',
+  REBUILD_SETTLE_MS: 'rebuild.settleMs',
+  REBUILD_CATCH_UP_MARGIN_MS: 'rebuild.catchUpMarginMs',
   READ_FALLBACK_MAX_CONCURRENT: 'readFallback.maxConcurrent',
   READ_FALLBACK_FAILURE_THRESHOLD: 'readFallback.failureThreshold',
   READ_FALLBACK_OPEN_MS: 'readFallback.openMs',

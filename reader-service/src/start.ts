@@ -24,6 +24,7 @@ import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
 import { cacheMetrics, fallbackMetrics, observeMongoCommands, projectionMetrics } from './metrics.js';
 import { type CacheRepairDocument, createCacheRepairLog } from './mongo/cache-repair.repository.js';
 import { createProductRepository, type ProductDocument } from './mongo/product.repository.js';
+import { followActiveCollection } from './mongo/read-model-pointer.js';
 import { isSearchStoreUnavailable } from './postgres/search-database.js';
 import { createProjection } from './projection.js';
 import { createReadFallback } from './read-fallback.js';
@@ -81,7 +82,10 @@ export async function start(config: Config): Promise<ReaderService> {
   const producer = createProducer(kafka);
 
   const database = mongo.db(config.mongo.database);
-  const repository = createProductRepository(database.collection<ProductDocument>(config.mongo.collection));
+  const repository = createProductRepository(database.collection<ProductDocument>(config.mongo.collection), {
+    // After `npm run read-model:rebuild` the read model lives in the collection its pointer names.
+    follow: followActiveCollection(database, config.mongo.collection),
+  });
   const repairLog = createCacheRepairLog(
     database.collection<CacheRepairDocument>(`${config.mongo.collection}_cache_repairs`),
   );

@@ -112,6 +112,8 @@ describe('make up: plain variables of the configuration table', () => {
         'KAFKA_TOPIC_PREFIX',
         'KAFKA_TOPIC_REPLICATION_FACTOR',
         'LOG_LEVEL',
+        // The writer's database; the reader reads it only for `npm run read-model:rebuild`.
+        'POSTGRES_URL',
       ].sort(),
     );
   });

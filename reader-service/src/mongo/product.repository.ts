@@ -2,6 +2,7 @@ import type { Collection, IndexDescription } from 'mongodb';
 import type { StoredProduct } from '../domain/product.js';
 import { type BatchSaveResult, batchSaver, findByIds, type SaveOutcome } from './batch-save.js';
 import { fromDocument, type ProductDocument } from './product.documents.js';
+import type { ActiveCollection } from './read-model-pointer.js';
 
 export type { BatchSaveResult, ProductDocument, SaveOutcome };
 
@@ -34,40 +35,61 @@ const productIndexes: (IndexDescription & { name: string })[] = [
   { key: { deleted: 1, createdAt: -1, productId: 1 }, name: 'live_newest_first' },
 ];
 
-export function createProductRepository(collection: Collection<ProductDocument>): ProductRepository {
-  const saveAll = batchSaver(collection);
+export interface RepositoryOptions {
+  /**
+   * Follows the collection a read-model rebuild pointed the readers at (read-model-pointer.ts);
+   * without it, always `collection`.
+   */
+  readonly follow?: ActiveCollection;
+}
+
+/** Creates the product indexes a collection lacks (also for a rebuild's fresh collection). */
+export async function ensureProductIndexes(collection: Collection<ProductDocument>): Promise<void> {
+  // Only the missing ones: createIndexes with indexes that already exist is a no-op for
+  // MongoDB, but FerretDB 1.x panics on it, which made a restarted reader fail to start.
+  const existing = new Set(
+    await collection
+      .listIndexes()
+      .toArray()
+      .then(
+        (indexes) => indexes.map((index) => String(index.name)),
+        // A collection that does not exist yet has no indexes.
+        (error: { code?: number }) => (error.code === 26 ? [] : Promise.reject(error)),
+      ),
+  );
+  const missing = productIndexes.filter((index) => !existing.has(index.name));
+  if (missing.length > 0) await collection.createIndexes(missing);
+}
+
+export function createProductRepository(
+  collection: Collection<ProductDocument>,
+  { follow = async () => collection }: RepositoryOptions = {},
+): ProductRepository {
+  // One saver per collection: its lock serialises saves of one product within that collection.
+  const savers = new Map<string, ReturnType<typeof batchSaver>>();
+  const saverOf = (target: Collection<ProductDocument>) => {
+    const saver = savers.get(target.collectionName) ?? batchSaver(target);
+    savers.set(target.collectionName, saver);
+    return saver;
+  };
+  const saveAll = async (batch: readonly StoredProduct[]) => saverOf(await follow())(batch);
 
   return {
-    ensureIndexes: async () => {
-      // Only the missing ones: createIndexes with indexes that already exist is a no-op for
-      // MongoDB, but FerretDB 1.x panics on it, which made a restarted reader fail to start.
-      const existing = new Set(
-        await collection
-          .listIndexes()
-          .toArray()
-          .then(
-            (indexes) => indexes.map((index) => String(index.name)),
-            // A collection that does not exist yet has no indexes.
-            (error: { code?: number }) => (error.code === 26 ? [] : Promise.reject(error)),
-          ),
-      );
-      const missing = productIndexes.filter((index) => !existing.has(index.name));
-      if (missing.length > 0) await collection.createIndexes(missing);
-    },
+    ensureIndexes: async () => ensureProductIndexes(await follow()),
 
     saveAll,
     saveIfNewer: async (stored) => (await saveAll([stored])).outcomes[0] ?? 'stale',
 
     find: async (productId, options = {}) => {
-      const document = await collection.findOne({ _id: productId }, options);
+      const document = await (await follow()).findOne({ _id: productId }, options);
       return document ? fromDocument(document) : null;
     },
 
-    findMany: (productIds) => findByIds(collection, productIds),
+    findMany: async (productIds) => findByIds(await follow(), productIds),
 
     scan: async function* (chunkSize) {
       let chunk: StoredProduct[] = [];
-      for await (const document of collection.find({}, { batchSize: chunkSize })) {
+      for await (const document of (await follow()).find({}, { batchSize: chunkSize })) {
         chunk.push(fromDocument(document));
         if (chunk.length >= chunkSize) {
           yield chunk;

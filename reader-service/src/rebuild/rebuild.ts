@@ -1,0 +1,150 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
+import type { StoredProduct } from '../domain/product.js';
+import { batchSaver } from '../mongo/batch-save.js';
+import { type ProductDocument, toDocument } from '../mongo/product.documents.js';
+import { ensureProductIndexes } from '../mongo/product.repository.js';
+import { activeCollectionName, pointTo } from '../mongo/read-model-pointer.js';
+import { createProgressStore, type Phase, type Progress } from './progress.js';
+import type { ProgressBar } from './progress-bar.js';
+import type { RebuildSource } from './source.js';
+
+export interface RebuildDeps {
+  readonly database: Db;
+  /** The configured collection name (MONGO_COLLECTION): the pointer and progress live next to it. */
+  readonly base: string;
+  readonly source: RebuildSource;
+  /** Rewrites Redis and the search table from the rebuilt collection (caches.ts). */
+  readonly rewriteCaches: (collection: Collection<ProductDocument>, total: number) => Promise<unknown>;
+  readonly chunkSize: number;
+  /** How long after the switch every reader has surely followed it and finished its batch. */
+  readonly settleMs: number;
+  /** Longest writer transaction the catch-ups allow for (outbox `created_at` is its start). */
+  readonly catchUpMarginMs: number;
+  readonly bar: ProgressBar;
+  readonly now?: () => number;
+}
+
+const duplicateKey = 11000;
+/** The version guard's batch size: each batch is one filtered delete, a scan on FerretDB. */
+const guardedBatch = 500;
+
+/*
+ * Why copy-then-catch-up and not a dual write from the live projection: the readers need not
+ * learn that a rebuild runs, which with several instances would need a handshake before the copy
+ * may start. Instead every change the copy may have missed is found again in PostgreSQL:
+ * 1. copy: every product and tombstone, keyset-paged, into a fresh collection with plain
+ *    insertMany (FerretDB uses no index for a filtered statement; inserts use the `_id` one);
+ * 2. catch-up: products with an outbox row since the copy started (minus the longest
+ *    transaction), re-read and saved with the projection's own version guard (only newer
+ *    versions replace);
+ * 3. switch: the pointer names the fresh collection; readers follow within a second;
+ * 4. settle: once every reader writes the fresh collection (settleMs), a second catch-up takes
+ *    what the old one got between the first catch-up and the switch. Events applied after the
+ *    switch write the fresh collection themselves;
+ * 5. caches: Redis and the search table rewritten from the fresh collection; 6. cleanup.
+ * Each step is recorded before the next starts, so a second run continues where one died.
+ */
+export async function rebuildReadModel(deps: RebuildDeps): Promise<Progress> {
+  const { database, base, source, bar } = deps;
+  const now = deps.now ?? Date.now;
+  const store = createProgressStore(database, base);
+  let progress = await store.load();
+  if (progress) {
+    bar.line(`resuming the rebuild into ${progress.target} at step ${progress.phase}`);
+  } else {
+    progress = {
+      phase: 'copy',
+      target: `${base}_rebuilt_${now()}`,
+      previous: await activeCollectionName(database, base),
+      copyStartedAt: await source.now(),
+      copied: 0,
+    };
+    await store.save(progress);
+    bar.line(`rebuilding the read model into ${progress.target} (was ${progress.previous})`);
+  }
+  const target = database.collection<ProductDocument>(progress.target);
+  await ensureProductIndexes(target);
+  const total = await source.count();
+  const saveGuarded = batchSaver(target);
+  const advance = async (next: Phase, changes: Partial<Progress> = {}) => {
+    progress = { ...(progress as Progress), ...changes, phase: next, after: undefined };
+    await store.save(progress);
+  };
+  const catchUp = async (since: Date, name: string) => {
+    const ids = await source.changedSince(new Date(since.getTime() - deps.catchUpMarginMs));
+    bar.step(name, ids.length);
+    for (let i = 0; i < ids.length; i += guardedBatch) {
+      const batch = ids.slice(i, i + guardedBatch);
+      await saveGuarded(await source.current(batch));
+      bar.advance(batch.length);
+    }
+    bar.finish();
+  };
+
+  if (progress.phase === 'copy' || progress.phase === 'tombstones') {
+    bar.step('copy', total, progress.copied);
+    for (const phase of ['copy', 'tombstones'] as const) {
+      if (progress.phase !== phase) continue;
+      const page: RebuildSource['products'] = phase === 'copy' ? source.products : source.tombstones;
+      for (;;) {
+        const chunk: StoredProduct[] = await page(progress.after, deps.chunkSize);
+        if (chunk.length === 0) break;
+        await insertAll(target, chunk);
+        const last = chunk.at(-1) as StoredProduct;
+        progress = {
+          ...progress,
+          after: last.kind === 'live' ? last.product.productId : last.tombstone.productId,
+          copied: progress.copied + chunk.length,
+        };
+        await store.save(progress);
+        bar.advance(chunk.length);
+      }
+      await advance(phase === 'copy' ? 'tombstones' : 'catch-up');
+    }
+    bar.finish();
+  }
+  if (progress.phase === 'catch-up') {
+    const catchUpStartedAt = await source.now();
+    await catchUp(progress.copyStartedAt, 'catch-up');
+    await advance('switch', { catchUpStartedAt });
+  }
+  if (progress.phase === 'switch') {
+    await pointTo(database, base, progress.target);
+    bar.line(`switched: the readers now read and write ${progress.target}`);
+    await advance('settle');
+  }
+  if (progress.phase === 'settle') {
+    await sleep(deps.settleMs);
+    await catchUp(progress.catchUpStartedAt ?? progress.copyStartedAt, 'catch-up after the switch');
+    await advance('caches');
+  }
+  if (progress.phase === 'caches') {
+    await deps.rewriteCaches(target, total);
+    await advance('cleanup');
+  }
+  if (progress.phase === 'cleanup') {
+    if (progress.previous !== progress.target) {
+      await database.dropCollection(progress.previous).catch((error: { code?: number }) => {
+        if (error.code !== 26) throw error;
+      });
+    }
+    await store.clear();
+    bar.line(`done: ${progress.copied} products copied; ${progress.previous} dropped`);
+  }
+  return progress;
+}
+
+/** Inserts a chunk; a product stored already (a repeated chunk, or an event got there first) is kept. */
+async function insertAll(
+  target: Collection<ProductDocument>,
+  chunk: readonly StoredProduct[],
+): Promise<void> {
+  try {
+    await target.insertMany(chunk.map(toDocument), { ordered: false });
+  } catch (error) {
+    const errors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+    const duplicatesOnly = errors.length > 0 && errors.every((e) => e.code === duplicateKey);
+    if (!duplicatesOnly) throw error;
+  }
+}
