@@ -7,6 +7,7 @@ import { rewriteCaches } from './rebuild/caches.js';
 import { createProgressBar } from './rebuild/progress-bar.js';
 import { rebuildReadModel } from './rebuild/rebuild.js';
 import { openRebuildSource } from './rebuild/source.js';
+import { cacheKeys } from './redis/cache-store.js';
 
 /*
  * `npm run read-model:rebuild`: rebuilds MongoDB, Redis and the search table from the writer's
@@ -48,6 +49,9 @@ try {
     settleMs: config.rebuild.settleMs,
     catchUpMarginMs: config.rebuild.catchUpMarginMs,
     bar,
+    switched: async () => {
+      await redis.del(cacheKeys(config.redis.keyPrefix).marker);
+    },
     rewriteCaches: (collection, total) =>
       rewriteCaches({
         redis,

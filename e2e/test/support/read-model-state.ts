@@ -52,6 +52,8 @@ export async function truth(stack: Stack): Promise<Map<string, TruthEntry>> {
   return state;
 }
 
+const productKey = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const show = (entry: TruthEntry | undefined) => JSON.stringify(entry ?? null);
 const same = (a: TruthEntry | undefined, b: TruthEntry) =>
   a !== undefined &&
@@ -85,7 +87,8 @@ export async function readModelProblems({ stack, database, redis }: ReadModelSto
   let cursor = '0';
   do {
     const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    keys.push(...found.filter((key) => !key.slice(prefix.length).startsWith('index:')));
+    // Product entries only: the prefix also holds the index marker, its lock and command tokens.
+    keys.push(...found.filter((key) => productKey.test(key.slice(prefix.length))));
     cursor = next;
   } while (cursor !== '0');
   const cached = new Map<string, TruthEntry>();

@@ -22,7 +22,7 @@ export function createProgressBar(out: ProgressOutput, now = () => Date.now()): 
   let total = 0;
   let done = 0;
   let startedAt = now();
-  let printedAt = 0;
+  let printedAt = Number.NEGATIVE_INFINITY;
 
   const render = () => {
     const seconds = Math.max((now() - startedAt) / 1000, 0.001);
@@ -47,8 +47,9 @@ export function createProgressBar(out: ProgressOutput, now = () => Date.now()): 
       total = stepTotal;
       done = alreadyDone;
       startedAt = now();
-      printedAt = 0;
-      draw();
+      printedAt = Number.NEGATIVE_INFINITY;
+      // A step without a count says everything in its one closing line.
+      if (stepTotal > 0 || out.isTTY) draw();
     },
     advance: (items) => {
       done += items;

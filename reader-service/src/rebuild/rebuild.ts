@@ -16,6 +16,11 @@ export interface RebuildDeps {
   readonly source: RebuildSource;
   /** Rewrites Redis and the search table from the rebuilt collection (caches.ts). */
   readonly rewriteCaches: (collection: Collection<ProductDocument>, total: number) => Promise<unknown>;
+  /**
+   * Called right after the switch: Redis still mirrors the old collection, so its completeness
+   * marker must stop answering misses with NOT_FOUND (they then read the new, complete one).
+   */
+  readonly switched: () => Promise<void>;
   readonly chunkSize: number;
   /** How long after the switch every reader has surely followed it and finished its batch. */
   readonly settleMs: number;
@@ -38,7 +43,8 @@ const guardedBatch = 500;
  * 2. catch-up: products with an outbox row since the copy started (minus the longest
  *    transaction), re-read and saved with the projection's own version guard (only newer
  *    versions replace);
- * 3. switch: the pointer names the fresh collection; readers follow within a second;
+ * 3. switch: the pointer names the fresh collection; readers follow within a second; the Redis
+ *    index stops claiming completeness, so a miss reads the fresh collection;
  * 4. settle: once every reader writes the fresh collection (settleMs), a second catch-up takes
  *    what the old one got between the first catch-up and the switch. Events applied after the
  *    switch write the fresh collection themselves;
@@ -111,6 +117,7 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<Progress> {
   }
   if (progress.phase === 'switch') {
     await pointTo(database, base, progress.target);
+    await deps.switched();
     bar.line(`switched: the readers now read and write ${progress.target}`);
     await advance('settle');
   }
