@@ -16,7 +16,6 @@ import { type CommandStream, startCommandStream } from './support/command-stream
 import { activeCollection, readModelProblems } from './support/read-model-state.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('read-model rebuild from PostgreSQL (npm run read-model:rebuild)', () => {
   const endpoints = testEndpoints();
@@ -92,9 +91,14 @@ describe('read-model rebuild from PostgreSQL (npm run read-model:rebuild)', () =
       },
     );
 
-  const seed = async (label: string, ms: number): Promise<CommandStream> => {
+  /** Products created, updated and deleted through the API until `count` exist, then drained. */
+  const seed = async (label: string, count: number): Promise<CommandStream> => {
     const stream = startCommandStream({ apiUrl: stack.apiUrl, workers: 6, paceMs: 5, label });
-    await sleep(ms);
+    await eventually(
+      () => stream.products.size,
+      (size) => size >= count,
+      { timeoutMs: 60_000, what: `${count} products created` },
+    );
     await stream.stop();
     await settled();
     return stream;
@@ -121,7 +125,7 @@ describe('read-model rebuild from PostgreSQL (npm run read-model:rebuild)', () =
   });
 
   it('after the read model is deleted (collection dropped, Redis keys gone), a rebuild under a live stream restores MongoDB, Redis and search to PostgreSQL while GETs keep answering', async () => {
-    const before = await seed('rebuilt', 4_000);
+    const before = await seed('rebuilt', 60);
     const ids = [...before.products.keys()];
     expect(ids.length).toBeGreaterThan(20);
 
@@ -145,7 +149,7 @@ describe('read-model rebuild from PostgreSQL (npm run read-model:rebuild)', () =
   });
 
   it('after corruption (wrong names, missing and stray documents, stale versions in MongoDB, Redis and search), a rebuild under a live stream restores all three', async () => {
-    await seed('corrupted', 2_000);
+    await seed('corrupted', 40);
     const collection = database.collection<{ _id: string; version: number; deleted: boolean }>(
       await activeCollection(database),
     );
