@@ -211,4 +211,24 @@ describe('read-model rebuild from PostgreSQL (npm run read-model:rebuild)', () =
     expect(await progress.findOne({ _id: 'rebuild' })).toBeNull();
     await settled();
   });
+
+  it('a rebuild killed after the switch, while it waits for the readers, continues at that step and finishes', async () => {
+    const progress = database.collection<{ _id: string; phase?: string; target?: string }>(
+      'products_read_model',
+    );
+    const first = rebuild();
+    const caught = await eventually(
+      () => progress.findOne({ _id: 'rebuild' }),
+      (doc) => doc?.phase === 'settle' || first.child.exitCode !== null,
+      { timeoutMs: 60_000, intervalMs: 20, what: 'the rebuild waiting after its switch' },
+    );
+    await first.kill();
+    expect(caught?.phase, first.output()).toBe('settle');
+    expect(await activeCollection(database)).toBe(caught?.target);
+
+    const { result: output } = await underLiveStream('after-switch', () => runToEnd(rebuild()));
+    expect(output).toContain(`resuming the rebuild into ${caught?.target} at step settle`);
+    expect(await progress.findOne({ _id: 'rebuild' })).toBeNull();
+    await settled();
+  });
 });

@@ -48,7 +48,9 @@ export function createProgressStore(database: Db, base: string): ProgressStore {
       return parsed.data;
     },
     save: async (progress) => {
-      await documents.replaceOne({ _id: 'rebuild' }, progress, { upsert: true });
+      // Without the unset fields: the driver would store them as null, which load() refuses.
+      const fields = Object.fromEntries(Object.entries(progress).filter(([, value]) => value !== undefined));
+      await documents.replaceOne({ _id: 'rebuild' }, fields, { upsert: true });
     },
     clear: async () => {
       await documents.deleteOne({ _id: 'rebuild' });
