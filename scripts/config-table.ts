@@ -78,6 +78,8 @@ const meanings: Record<string, string> = {
   READ_FALLBACK_FAILURE_THRESHOLD: 'consecutive failed fallback reads that open the breaker',
   READ_FALLBACK_OPEN_MS: 'how long an open breaker refuses before one trial read',
   READ_FALLBACK_TIMEOUT_MS: 'server-side limit (`maxTimeMS`) of one fallback lookup',
+  READ_YOUR_WRITES_TIMEOUT_MS:
+    'longest wait of a GET with `minVersion` or `consistencyToken` (at most 2000); then 503 with `Retry-After`',
   REDIS_COMMAND_TIMEOUT_MS: 'a slower Redis answer counts as a miss and falls back to MongoDB',
 };
 

@@ -22,6 +22,12 @@ export const gatewayErrors = {
     httpStatus: 503,
     grpcStatus: GrpcStatus.UNAVAILABLE,
   },
+  VERSION_NOT_YET_VISIBLE: {
+    message:
+      'The read model does not have the version or change asked for yet; retry after the delay in Retry-After',
+    httpStatus: 503,
+    grpcStatus: GrpcStatus.UNAVAILABLE,
+  },
   READ_MODEL_UNAVAILABLE: {
     message: 'The read model is unavailable; retry later',
     httpStatus: 503,

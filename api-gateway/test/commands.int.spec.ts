@@ -86,8 +86,10 @@ describe('command routes publish to Kafka', () => {
     });
 
     expect(response.statusCode).toBe(201);
-    const { productId } = response.json();
+    const { productId, version } = response.json();
     expect(productId).toMatch(/^[0-9a-f-]{36}$/);
+    // What the create will produce, for `GET ...?minVersion=1` (read-your-writes).
+    expect(version).toBe(1);
     const [sent] = await messagesFor(productId, 1);
     expect(sent?.topic).toBe(topics.commands.create);
     expect(sent?.message.headers?.[headerNames.messageId]?.toString()).toMatch(/^[0-9a-f-]{36}$/);
@@ -101,21 +103,26 @@ describe('command routes publish to Kafka', () => {
     });
   });
 
-  it('PUT publishes ProductUpdate and DELETE publishes ProductDelete, keyed by the id in the path', async () => {
+  it('PUT publishes ProductUpdate and DELETE publishes ProductDelete, keyed by the id in the path, each answering its message id as consistency token', async () => {
     const id = '3b241101-e2bb-4255-8caf-4136c566a962';
-    expect((await json('PUT', `/api/v1/products/${id}`, { ...valid, price: 10 })).json()).toEqual({
-      productId: id,
-    });
-    expect((await json('DELETE', `/api/v1/products/${id}`)).statusCode).toBe(200);
+    const updated = (await json('PUT', `/api/v1/products/${id}`, { ...valid, price: 10 })).json();
+    expect(updated).toEqual({ productId: id, consistencyToken: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const deleted = await json('DELETE', `/api/v1/products/${id}`);
+    expect(deleted.statusCode).toBe(200);
 
     // Two topics: Kafka orders each partition, not the two topics relative to each other.
     const sent = await messagesFor(id, 2);
-    const on = (topic: string) => sent.find((s) => s.topic === topic)?.message.value as Buffer;
-    expect(decodeMessage('ProductUpdate', on(topics.commands.update))).toMatchObject({
+    const on = (topic: string) => sent.find((s) => s.topic === topic)?.message;
+    expect(decodeMessage('ProductUpdate', on(topics.commands.update)?.value as Buffer)).toMatchObject({
       ProductID: id,
       Price: 10,
     });
-    expect(decodeMessage('ProductDelete', on(topics.commands.delete))).toEqual({ ProductID: id });
+    expect(decodeMessage('ProductDelete', on(topics.commands.delete)?.value as Buffer)).toEqual({
+      ProductID: id,
+    });
+    const messageId = (topic: string) => on(topic)?.headers?.[headerNames.messageId]?.toString();
+    expect(messageId(topics.commands.update)).toBe(updated.consistencyToken);
+    expect(messageId(topics.commands.delete)).toBe(deleted.json().consistencyToken);
   });
 });
 

@@ -169,7 +169,10 @@ describe('OpenAPI document at /swagger/json', () => {
     }
     expect(exampleNames('/api/v1/products', 'post', '405')).toEqual(['collectionMethodNotAllowed']);
     expect(exampleNames('/api/v1/products/{id}', 'get', '405')).toEqual(['methodNotAllowed']);
-    expect(exampleNames('/api/v1/products/{id}', 'get', '503')).toEqual(['readModelUnavailable']);
+    expect(exampleNames('/api/v1/products/{id}', 'get', '503')).toEqual([
+      'versionNotYetVisible',
+      'readModelUnavailable',
+    ]);
     expect(exampleNames('/api/v1/products/search', 'get', '400')).toEqual(['invalidQuery']);
   });
 
@@ -192,9 +195,36 @@ describe('OpenAPI document at /swagger/json', () => {
       });
       expect(Object.keys(headers(path, method, '405'))).toEqual(['Allow']);
     }
-    // The reader's 503 comes without the header: the gateway cannot say when the reader is back.
-    expect(headers('/api/v1/products/{id}', 'get', '503')).toEqual({});
+    // Sent with the read-your-writes 503 only: the gateway cannot say when an absent reader is back.
+    expect(Object.keys(headers('/api/v1/products/{id}', 'get', '503'))).toEqual(['Retry-After']);
+    expect(headers('/api/v1/products/search', 'get', '503')).toEqual({});
     expect(Object.keys(headers('/api/v1/products/{id}', 'get', '405'))).toEqual(['Allow']);
+  });
+
+  it('documents read-your-writes: what commands answer, and the GET parameters that wait for it', async () => {
+    const doc = (await app.inject({ method: 'GET', url: documentUrl })).json();
+    const answer = (method: string, path: string, code: string) =>
+      doc.paths[path][method].responses[code].content['application/json'].schema;
+    const ref = (schema: { $ref?: string }) =>
+      schema.$ref ? doc.components.schemas[schema.$ref.split('/').pop() ?? ''] : schema;
+
+    const created = ref(answer('post', '/api/v1/products', '201'));
+    expect(created.properties.version).toMatchObject({ enum: [1] });
+    expect(created.example).toEqual({ productId: expect.any(String), version: 1 });
+    for (const method of ['put', 'delete']) {
+      const accepted = ref(answer(method, '/api/v1/products/{id}', '200'));
+      expect(accepted.required).toEqual(['productId', 'consistencyToken']);
+      expect(accepted.example.consistencyToken).toEqual(expect.any(String));
+    }
+    const query = Object.fromEntries(
+      doc.paths['/api/v1/products/{id}'].get.parameters
+        .filter((p: { in: string }) => p.in === 'query')
+        .map((p: { name: string }) => [p.name, p]),
+    );
+    expect(Object.keys(query).sort()).toEqual(['consistencyToken', 'minVersion']);
+    expect(query.minVersion).toMatchObject({ required: false, schema: { type: 'integer', minimum: 1 } });
+    expect(query.minVersion.description).toContain('503');
+    expect(query.consistencyToken.schema).toMatchObject({ format: 'uuid' });
   });
 
   it('describes the create body from the same zod schema that validates it, with an example', async () => {

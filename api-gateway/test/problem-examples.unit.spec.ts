@@ -99,6 +99,15 @@ describe('the documented error examples', () => {
       },
       commands: () => new BatcherRefusedError('queue_full'),
     },
+    versionNotYetVisible: {
+      request: { method: 'GET', url: `/api/v1/products/${exampleId}?minVersion=2` },
+      // What the reader answers when its wait for the version ran out (its catalogue code as trailer).
+      reader: () => {
+        const error = grpcError(status.UNAVAILABLE, 'The requested version is not visible yet, try again');
+        error.metadata.set('error-code', 'VERSION_NOT_YET_VISIBLE');
+        return fromGrpcError(error, exampleId);
+      },
+    },
     readModelUnavailable: {
       request: { method: 'GET', url: `/api/v1/products/${exampleId}` },
       reader: () => fromGrpcError(grpcError(status.UNAVAILABLE, 'No connection established')),

@@ -76,6 +76,11 @@ export const configSchema = z.object({
       catchUpMarginMs: count(0, 3_600_000).default(60_000),
     })
     .prefault({}),
+  /**
+   * GetProductById with MinVersion or ConsistencyToken (read-your-writes.ts). At most 2 s: the
+   * gateway's deadline (READER_SERVICE_DEADLINE_MS, 3 s) must outlast the wait.
+   */
+  readYourWrites: z.object({ timeoutMs: count(10, 2_000).default(2_000) }).prefault({}),
   /** The bounded way from a query to MongoDB when Redis cannot answer (read-fallback.ts). */
   readFallback: z
     .object({
@@ -118,6 +123,7 @@ export const envMapping = {
   READ_FALLBACK_FAILURE_THRESHOLD: 'readFallback.failureThreshold',
   READ_FALLBACK_OPEN_MS: 'readFallback.openMs',
   READ_FALLBACK_TIMEOUT_MS: 'readFallback.timeoutMs',
+  READ_YOUR_WRITES_TIMEOUT_MS: 'readYourWrites.timeoutMs',
 } as const;
 
 export const defaultConfigFile = new URL('../config/config.yaml', import.meta.url);

@@ -1,6 +1,7 @@
 import { eventVersion, type ProductEvent, projectEvent } from './domain/product.js';
 import type { ProductRepository, SaveOutcome } from './mongo/product.repository.js';
 import type { SearchRepository } from './postgres/search.repository.js';
+import type { CommandEffect, CommandTokens } from './redis/command-tokens.js';
 import type { ProductCache } from './redis/product.cache.js';
 
 export interface ProjectionLog {
@@ -13,20 +14,31 @@ export interface Projection {
    * first, then the search table, then the cache. Stale and repeated events change nothing.
    * Resolves with one outcome per event, in order, once all three hold the batch (or a failed
    * cache write is recorded for repair); a failed search write rejects, so the batch comes again.
+   * `effects` name the commands behind the events, for clients waiting to read their writes.
    */
-  applyAll(events: readonly ProductEvent[]): Promise<readonly SaveOutcome[]>;
+  applyAll(
+    events: readonly ProductEvent[],
+    effects?: readonly CommandEffect[],
+  ): Promise<readonly SaveOutcome[]>;
 }
 
 export interface ProjectionDeps {
   readonly repository: Pick<ProductRepository, 'saveAll'>;
   readonly searchStore: Pick<SearchRepository, 'saveAll'>;
   readonly cache: Pick<ProductCache, 'rememberAll'>;
+  readonly tokens?: Pick<CommandTokens, 'record'>;
   readonly log: ProjectionLog;
 }
 
-export function createProjection({ repository, searchStore, cache, log }: ProjectionDeps): Projection {
+export function createProjection({
+  repository,
+  searchStore,
+  cache,
+  tokens,
+  log,
+}: ProjectionDeps): Projection {
   return {
-    applyAll: async (events) => {
+    applyAll: async (events, effects = []) => {
       if (events.length === 0) return [];
       const batch = events.map(projectEvent);
       const { outcomes, current } = await repository.saveAll(batch);
@@ -39,6 +51,9 @@ export function createProjection({ repository, searchStore, cache, log }: Projec
       // found saved already go too: if this batch comes again after a crash between MongoDB and
       // Redis, its events are all stale now, and the cache would otherwise never get them.
       await cache.rememberAll([...batch.filter((_, i) => outcomes[i] === 'applied'), ...current]);
+      // After the cache: a client told its change is visible finds it there. Stale events too: a
+      // redelivery, or a version a newer one of the batch superseded, is in the read model as well.
+      await tokens?.record(effects);
       events.forEach((event, i) => {
         if (outcomes[i] === 'stale') {
           log.debug({ type: event.type, version: eventVersion(event) }, 'stale event ignored');

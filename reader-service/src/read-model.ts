@@ -4,6 +4,8 @@ import type { ProductRepository, SaveOutcome } from './mongo/product.repository.
 import type { SearchRepository } from './postgres/search.repository.js';
 import type { Projection } from './projection.js';
 import type { ReadFallback } from './read-fallback.js';
+import { createReadYourWrites, type Freshness, wantsFreshness } from './read-your-writes.js';
+import type { CommandTokens } from './redis/command-tokens.js';
 import type { ProductCache } from './redis/product.cache.js';
 
 export interface ReadModelDeps {
@@ -16,6 +18,9 @@ export interface ReadModelDeps {
   readonly fallback: ReadFallback;
   /** Server-side limit of one fallback lookup. */
   readonly fallbackTimeoutMs: number;
+  readonly tokens: Pick<CommandTokens, 'versionOf'>;
+  /** How long a query waits for a version or change it asks for (READ_YOUR_WRITES_TIMEOUT_MS). */
+  readonly readYourWritesTimeoutMs: number;
 }
 
 export interface SearchRequest {
@@ -27,7 +32,8 @@ export interface SearchRequest {
 export interface ReadModel {
   /** Projects one event (from Kafka or a direct write); stale and repeated events change nothing. */
   apply(event: ProductEvent): Promise<SaveOutcome>;
-  getById(productId: string): Promise<Product>;
+  /** With a freshness, waits (bounded) until the read model holds at least that change. */
+  getById(productId: string, freshness?: Freshness): Promise<Product>;
   search(request: SearchRequest): Promise<Page & { products: Product[] }>;
 }
 
@@ -42,6 +48,8 @@ export function createReadModel({
   projection,
   fallback,
   fallbackTimeoutMs,
+  tokens,
+  readYourWritesTimeoutMs,
 }: ReadModelDeps): ReadModel {
   const apply = async (event: ProductEvent): Promise<SaveOutcome> =>
     (await projection.applyAll([event]))[0] ?? 'stale';
@@ -56,12 +64,15 @@ export function createReadModel({
     if (stored) void cache.fill(stored).catch(() => {});
     return stored ?? undefined;
   };
+  const waitFor = createReadYourWrites({ cache, tokens, lookup, timeoutMs: readYourWritesTimeoutMs });
 
   return {
     apply,
 
-    getById: async (productId) => {
-      const stored = await lookup(productId);
+    getById: async (productId, freshness = {}) => {
+      const stored = wantsFreshness(freshness)
+        ? await waitFor(productId, freshness)
+        : await lookup(productId);
       if (stored?.kind !== 'live') throw readerErrors.PRODUCT_NOT_FOUND(productId);
       return stored.product;
     },

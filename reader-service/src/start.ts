@@ -30,6 +30,7 @@ import { createProjection } from './projection.js';
 import { createReadFallback } from './read-fallback.js';
 import { createReadModel } from './read-model.js';
 import { createCacheIndex } from './redis/cache-index.js';
+import { createCommandTokens } from './redis/command-tokens.js';
 import { createProductCache } from './redis/product.cache.js';
 import { backfillSearch } from './search/backfill.js';
 import { openSearchStore, type SearchStore } from './search/search-store.js';
@@ -153,10 +154,12 @@ export async function start(config: Config): Promise<ReaderService> {
 
   await index?.start();
   const searchStore = search.repository;
+  const tokens = createCommandTokens(redis, keyPrefix, log.child({ component: 'tokens' }));
   const projection = createProjection({
     repository,
     searchStore,
     cache,
+    tokens,
     log: log.child({ component: 'projection' }),
   });
   const readModel = createReadModel({
@@ -166,6 +169,8 @@ export async function start(config: Config): Promise<ReaderService> {
     projection,
     fallback: createReadFallback({ ...config.readFallback, metrics: fallbackMetrics(registry) }),
     fallbackTimeoutMs: config.readFallback.timeoutMs,
+    tokens,
+    readYourWritesTimeoutMs: config.readYourWrites.timeoutMs,
   });
   const grpc = await startReaderServer({
     host: config.host,

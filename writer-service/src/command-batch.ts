@@ -51,6 +51,8 @@ export type PlannedOutcome =
 export interface PlannedEvent {
   readonly event: ProductEvent;
   readonly traceHeaders: Readonly<Record<string, string>>;
+  /** The command that caused it: clients wait for it by this id (read-your-writes). */
+  readonly commandId: string;
 }
 
 export interface BatchInput {
@@ -116,7 +118,7 @@ export function planBatch(input: BatchInput): BatchPlan {
   const forget: string[] = [];
 
   const apply = (parked: ParkedCommand): PlannedOutcome => {
-    const { command, traceHeaders, origin } = parked.envelope;
+    const { command, traceHeaders, origin, commandId } = parked.envelope;
     const decision = decide(command, state.get(command.productId), input.now);
     if (!decision.ok) {
       if (decision.rejection.code === 'PRODUCT_NOT_FOUND' && origin) {
@@ -127,7 +129,7 @@ export function planBatch(input: BatchInput): BatchPlan {
     }
     const { event } = decision;
     state.set(command.productId, event.kind === 'deleted' ? undefined : event.product);
-    events.push({ event, traceHeaders });
+    events.push({ event, traceHeaders, commandId });
     if (event.kind === 'created') {
       const next = waiting.get(command.productId) ?? [];
       // Taken off the list first: one that cannot apply yet (an update after a parked delete)

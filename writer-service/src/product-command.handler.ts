@@ -74,7 +74,9 @@ export function createBatchHandler(deps: CommandHandlerDeps): HandleCommands {
       await deleteProducts(tx, plan.remove);
       await insertOutboxRows(
         tx,
-        plan.events.map(({ event, traceHeaders }) => toOutboxRow(event, deps.eventTopics, traceHeaders)),
+        plan.events.map(({ event, traceHeaders, commandId }) =>
+          toOutboxRow(event, deps.eventTopics, traceHeaders, commandId),
+        ),
       );
       await parkCommands(tx, plan.park);
       await forgetCommands(tx, plan.forget);

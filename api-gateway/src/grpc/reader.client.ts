@@ -24,8 +24,14 @@ export interface SearchResult {
   readonly products: ProductView[];
 }
 
+/** Read-your-writes: what the answer must include at least (a version, or a command's change). */
+export interface Freshness {
+  readonly minVersion?: number | undefined;
+  readonly consistencyToken?: string | undefined;
+}
+
 export interface ReaderClient {
-  getProductById(productId: string, metadata?: Metadata): Promise<ProductView>;
+  getProductById(productId: string, metadata?: Metadata, freshness?: Freshness): Promise<ProductView>;
   search(query: { search: string; page: number; size: number }, metadata?: Metadata): Promise<SearchResult>;
   close(): void;
 }
@@ -69,6 +75,10 @@ export function fromGrpcError(error: ServiceError, productId?: string): Error {
     case status.INVALID_ARGUMENT:
       return errors.INVALID_REQUEST(error.details);
     case status.UNAVAILABLE:
+      // The reader waited its bound for the version asked for; its catalogue code tells it apart.
+      if (error.metadata?.get('error-code')[0] === 'VERSION_NOT_YET_VISIBLE')
+        return errors.VERSION_NOT_YET_VISIBLE(productId, { cause: error });
+      return errors.READ_MODEL_UNAVAILABLE(error.details, { cause: error });
     case status.DEADLINE_EXCEEDED:
       return errors.READ_MODEL_UNAVAILABLE(error.details, { cause: error });
     default:
@@ -94,22 +104,28 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
   const deadline = () => ({ deadline: Date.now() + options.deadlineMs });
 
   /** Resolves with the product, or with null when the reader answered without one. */
-  const getById = (productId: string, metadata?: Metadata) =>
+  const getById = (productId: string, metadata?: Metadata, freshness: Freshness = {}) =>
     new Promise<ProductView | null>((resolve, reject) => {
       const callback = (error: ServiceError | null, response?: { Product: GrpcProduct | null }) => {
         if (error) return reject(error);
         resolve(response?.Product ? toProductView(response.Product) : null);
       };
-      if (metadata) client.GetProductById({ ProductID: productId }, metadata, deadline(), callback);
-      else client.GetProductById({ ProductID: productId }, deadline(), callback);
+      const request = {
+        ProductID: productId,
+        MinVersion: freshness.minVersion ?? 0,
+        ConsistencyToken: freshness.consistencyToken ?? '',
+      };
+      if (metadata) client.GetProductById(request, metadata, deadline(), callback);
+      else client.GetProductById(request, deadline(), callback);
     });
   const getByIdShared = coalesceUnsent((productId: string) => getById(productId));
 
   return {
     // Errors are made per caller: each request gets its own error naming its product.
-    getProductById: (productId, metadata) =>
-      (metadata
-        ? getById(productId, metadata)
+    // A read that waits for a version is never shared: its answer depends on what it waits for.
+    getProductById: (productId, metadata, freshness) =>
+      (metadata || freshness?.minVersion || freshness?.consistencyToken
+        ? getById(productId, metadata, freshness)
         : getByIdShared(productId, { lead: activeTraceSampled() })
       ).then(
         (view) => view ?? Promise.reject(errors.PRODUCT_NOT_FOUND(productId)),

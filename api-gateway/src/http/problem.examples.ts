@@ -15,7 +15,7 @@ export const problemHeaders = {
   },
   'Retry-After': {
     description:
-      'Seconds to wait before retrying; sent when the command was refused at once (the queue was full, or the gateway is stopping)',
+      'Seconds to wait before retrying; sent when the command was refused at once (the queue was full, or the gateway is stopping), or a read did not see the version it waited for',
     type: 'integer',
     minimum: 1,
     example: 1,
@@ -110,6 +110,14 @@ export const problemExamples = {
   commandQueueFull: {
     when: 'Too many commands are waiting for Kafka; refused at once, nothing was queued, retry after Retry-After',
     value: problemOf('COMMAND_QUEUE_FULL', { instance: products }),
+    headers: ['Retry-After'],
+  },
+  versionNotYetVisible: {
+    when: 'minVersion or consistencyToken: the read model did not have that change within the bound (2 s); retry after Retry-After',
+    value: problemOf('VERSION_NOT_YET_VISIBLE', {
+      detail: withMessage('VERSION_NOT_YET_VISIBLE', exampleId),
+      instance: `${product}?minVersion=2`,
+    }),
     headers: ['Retry-After'],
   },
   readModelUnavailable: {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isAppError } from '@cqrs-products/errors';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ReaderClient } from '../grpc/reader.client.js';
 import type { ProductCommands } from '../kafka/product-commands.producer.js';
 import { commandPublishFailed } from './command-errors.js';
 import {
+  createdResponse,
   createProblems,
   deleteProblems,
   getProblems,
@@ -13,6 +15,7 @@ import {
   productBody,
   productIdParams,
   productIdResponse,
+  productReadQuery,
   productResponse,
   searchProblems,
   searchQuery,
@@ -41,6 +44,17 @@ function traceHeaders(request: FastifyRequest): Record<string, string> {
 }
 
 /**
+ * The reader waited its whole bound: the change is on its way (or was refused by the writer), so
+ * the client may ask again; one second is the smallest delay the header can say.
+ */
+const retryLaterWhenNotVisible =
+  (reply: FastifyReply) =>
+  (error: unknown): never => {
+    if (isAppError(error) && error.code === 'VERSION_NOT_YET_VISIBLE') reply.header('retry-after', '1');
+    throw error;
+  };
+
+/**
  * Commands answer as soon as Kafka has the command (the change becomes visible to queries a
  * moment later); queries go to the reader over gRPC.
  */
@@ -56,10 +70,11 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
         operationId: 'createProduct',
         summary: 'Create a product',
         description:
-          'Queues a ProductCreate command under a new id and answers once Kafka has it. The product becomes ' +
-          'visible to queries shortly after (poll `GET /api/v1/products/{id}` until it answers 200).',
+          'Queues a ProductCreate command under a new id and answers once Kafka has it, with the version the ' +
+          'create produces (1). The product becomes visible to queries shortly after: ' +
+          '`GET /api/v1/products/{id}?minVersion=1` waits for it instead of answering 404.',
         body: productBody,
-        response: { 201: productIdResponse, ...createProblems },
+        response: { 201: createdResponse, ...createProblems },
       },
     },
     async (request, reply) => {
@@ -67,7 +82,8 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
       await commands
         .create(productId, request.body, traceHeaders(request))
         .catch(commandPublishFailed(reply));
-      return reply.code(201).send({ productId });
+      // Known now: the id is new, so the writer can only create it at version 1 (or refuse it).
+      return reply.code(201).send({ productId, version: 1 as const });
     },
   );
 
@@ -80,17 +96,19 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
         summary: 'Update a product',
         description:
           'Queues a ProductUpdate command that replaces name, description and price; the version grows by ' +
-          'one. An update of an unknown id is accepted here and later dead-lettered by the writer.',
+          'one. The answer carries a `consistencyToken`: `GET /api/v1/products/{id}?consistencyToken=...` ' +
+          'waits until this update is visible. An update of an unknown id is accepted here and later ' +
+          'dead-lettered by the writer (its token then never becomes visible: 503).',
         params: productIdParams,
         body: productBody,
         response: { 200: productIdResponse, ...updateProblems },
       },
     },
     async (request, reply) => {
-      await commands
+      const consistencyToken = await commands
         .update(request.params.id, request.body, traceHeaders(request))
         .catch(commandPublishFailed(reply));
-      return { productId: request.params.id };
+      return { productId: request.params.id, consistencyToken };
     },
   );
 
@@ -102,15 +120,18 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
         operationId: 'deleteProduct',
         summary: 'Delete a product',
         description:
-          'Queues a ProductDelete command; once applied, queries answer 404 for the id. A delete of an ' +
-          'unknown id is accepted here and later dead-lettered by the writer.',
+          "Queues a ProductDelete command; once applied, queries answer 404 for the id. With the answer's " +
+          '`consistencyToken`, `GET /api/v1/products/{id}?consistencyToken=...` waits until the delete is ' +
+          'applied, then answers 404. A delete of an unknown id is accepted here and later dead-lettered.',
         params: productIdParams,
         response: { 200: productIdResponse, ...deleteProblems },
       },
     },
     async (request, reply) => {
-      await commands.delete(request.params.id, traceHeaders(request)).catch(commandPublishFailed(reply));
-      return { productId: request.params.id };
+      const consistencyToken = await commands
+        .delete(request.params.id, traceHeaders(request))
+        .catch(commandPublishFailed(reply));
+      return { productId: request.params.id, consistencyToken };
     },
   );
 
@@ -160,11 +181,17 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
         summary: 'Get a product by id',
         description:
           'Reads the read model (Redis, then MongoDB). A product created or changed a moment ago may not be ' +
-          'visible yet: compare `version` with the change you made.',
+          'visible yet. To read your own write, pass what the command answered: `minVersion=1` after a ' +
+          'create, `consistencyToken` after an update or delete. The reader then waits (at most 2 s) until ' +
+          'the read model has that change and answers it (404 for a delete), else 503 with Retry-After.',
         params: productIdParams,
+        querystring: productReadQuery,
         response: { 200: productResponse, ...getProblems },
       },
     },
-    async (request) => reader.getProductById(request.params.id),
+    async (request, reply) =>
+      reader
+        .getProductById(request.params.id, undefined, request.query)
+        .catch(retryLaterWhenNotVisible(reply)),
   );
 }

@@ -20,16 +20,61 @@ export const productIdParams = z.object({
   id: productFields.productId.meta({ description: 'Product id (UUID)', example: exampleId }),
 });
 
+const exampleToken = '6c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+const commandProductId = z
+  .uuid()
+  .meta({ description: 'The product the command is about', example: exampleId });
+
+export const createdResponse = z
+  .object({
+    productId: commandProductId,
+    version: z.literal(1).meta({
+      description:
+        'The version the create produces. Pass it as `minVersion` to `GET /api/v1/products/{id}` to read the product as soon as it is visible, with no 404 before',
+    }),
+  })
+  .meta({
+    id: 'CreateAccepted',
+    description:
+      'Kafka has the create command; the product becomes visible to queries once the writer and the reader have applied it',
+    example: { productId: exampleId, version: 1 },
+  });
+
 export const productIdResponse = z
   .object({
-    productId: z.uuid().meta({ description: 'The product the command is about', example: exampleId }),
+    productId: commandProductId,
+    consistencyToken: z.uuid().meta({
+      description:
+        "Names this command (its message id; the writer's event carries it). Pass it as `consistencyToken` to `GET /api/v1/products/{id}` to read this change or a later one",
+      example: exampleToken,
+    }),
   })
   .meta({
     id: 'CommandAccepted',
     description:
       'Kafka has the command; the change becomes visible to queries once the writer and the reader have applied it',
-    example: { productId: exampleId },
+    example: { productId: exampleId, consistencyToken: exampleToken },
   });
+
+/** Read-your-writes: what a GET waits for (bounded by the reader's READ_YOUR_WRITES_TIMEOUT_MS). */
+export const productReadQuery = z.object({
+  minVersion: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(Number.MAX_SAFE_INTEGER, 'is too large')
+    .optional()
+    .meta({
+      description:
+        'Answer only once the read model has at least this version (a create answers `version: 1`); waits up to 2 s, then 503 with Retry-After. A product deleted at this version or later answers 404',
+      example: 1,
+    }),
+  consistencyToken: z.uuid({ error: 'must be a consistency token (a UUID)' }).optional().meta({
+    description:
+      "Answer only once the change of this update's or delete's command (its `consistencyToken`) is applied: the updated product, or 404 for a delete. Waits up to 2 s, then 503 with Retry-After",
+    example: exampleToken,
+  }),
+});
 
 export const productResponse = z
   .object({
@@ -141,7 +186,7 @@ export const getProblems = problemResponses({
   404: ['notFound'],
   405: ['methodNotAllowed'],
   500: ['internal'],
-  503: ['readModelUnavailable'],
+  503: ['versionNotYetVisible', 'readModelUnavailable'],
 });
 export const searchProblems = problemResponses({
   400: ['invalidQuery'],

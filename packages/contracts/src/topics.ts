@@ -37,6 +37,8 @@ export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 /** Header names carried on every message we produce. */
 export const headerNames = {
   messageId: 'message-id',
+  /** On events: the message id of the command that caused the event (a consistency token). */
+  commandId: 'command-id',
   contentType: 'content-type',
   messageType: 'message-type',
 } as const;

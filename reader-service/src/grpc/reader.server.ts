@@ -32,6 +32,12 @@ const sizeField = z
 
 const requests = {
   byId: z.object({ ProductID: productFields.productId }),
+  // proto3 defaults: 0 and "" mean "not asked for".
+  fresh: z.object({
+    ProductID: productFields.productId,
+    MinVersion: z.number().int().min(0, 'must not be negative'),
+    ConsistencyToken: z.union([z.literal(''), z.uuid({ error: 'must be a consistency token (a UUID)' })]),
+  }),
   // The gateway gives a new product a new id; so does CreateProduct when none is given.
   create: z.object({
     ProductID: z.union([z.literal('').transform(() => randomUUID()), productFields.productId]),
@@ -79,8 +85,15 @@ export function startReaderServer({
   const handlers = {
     GetProductById: unary(
       'GetProductById',
-      requests.byId,
-      async ({ ProductID }) => ({ Product: toWireProduct(await readModel.getById(ProductID)) }),
+      requests.fresh,
+      async ({ ProductID, MinVersion, ConsistencyToken }) => ({
+        Product: toWireProduct(
+          await readModel.getById(ProductID, {
+            minVersion: MinVersion,
+            consistencyToken: ConsistencyToken.toLowerCase(),
+          }),
+        ),
+      }),
       log,
     ),
     SearchProduct: unary(

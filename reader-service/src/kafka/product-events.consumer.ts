@@ -1,4 +1,4 @@
-import type { EventKind, ProductTopics } from '@cqrs-products/contracts';
+import { type EventKind, headerNames, type ProductTopics } from '@cqrs-products/contracts';
 import {
   type ConsumerRunner,
   classifyFailure,
@@ -14,9 +14,10 @@ import {
 } from '@cqrs-products/kafka';
 import type { KafkaMetrics } from '@cqrs-products/metrics';
 import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
-import type { ProductEvent } from '../domain/product.js';
+import { eventVersion, type ProductEvent } from '../domain/product.js';
 import { changedAt, type ProjectionMetrics } from '../metrics.js';
 import type { Projection } from '../projection.js';
+import type { CommandEffect } from '../redis/command-tokens.js';
 import { parseProductEvent } from './product-event.parser.js';
 
 export interface ProductEventsConsumerOptions {
@@ -39,6 +40,8 @@ export interface ProductEventsConsumerOptions {
 export interface DecodedBatch {
   /** The batch's valid events, in offset order. */
   readonly events: ProductEvent[];
+  /** The commands behind its updates and deletes (read-your-writes tokens). */
+  readonly effects: CommandEffect[];
   /** One per message: done, or dead-letter for a message that can never become an event. */
   readonly verdicts: MessageVerdict[];
 }
@@ -48,17 +51,31 @@ const done: MessageVerdict = { kind: 'done' };
 /** Poison messages get a dead-letter verdict of their own; their neighbours are projected. */
 export function decodeBatch(kind: EventKind, messages: readonly ReceivedMessage[]): DecodedBatch {
   const events: ProductEvent[] = [];
+  const effects: CommandEffect[] = [];
   const verdicts = messages.map(({ message }): MessageVerdict => {
     try {
-      events.push(parseProductEvent(kind, message.value));
+      const event = parseProductEvent(kind, message.value);
+      events.push(event);
+      const effect = commandEffect(event, message.headers?.[headerNames.commandId]);
+      if (effect) effects.push(effect);
       return done;
     } catch (error) {
       if (error instanceof PoisonMessageError) return { kind: 'dead-letter', error };
       throw error;
     }
   });
-  return { events, verdicts };
+  return { events, effects, verdicts };
 }
+
+/** Creates need no token (they always produce version 1); a malformed header is ignored. */
+function commandEffect(event: ProductEvent, header: unknown): CommandEffect | undefined {
+  const commandId = Buffer.isBuffer(header) || typeof header === 'string' ? header.toString() : '';
+  if (event.type === 'ProductCreated' || !uuid.test(commandId)) return undefined;
+  const productId = event.type === 'ProductDeleted' ? event.productId : event.product.productId;
+  return { commandId: commandId.toLowerCase(), productId, version: eventVersion(event) };
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * product_created|updated|deleted -> decode and validate a batch -> project it -> commit.
@@ -86,8 +103,8 @@ export function startProductEventsConsumer(options: ProductEventsConsumerOptions
       const topic = messages[0]?.topic ?? '';
       const kind = kindOfTopic.get(topic);
       if (!kind) throw new Error(`not subscribed to topic ${topic}`);
-      const { events, verdicts } = decodeBatch(kind, messages);
-      await options.projection.applyAll(events);
+      const { events, effects, verdicts } = decodeBatch(kind, messages);
+      await options.projection.applyAll(events, effects);
       const lag = options.metrics?.projection.lag;
       for (const event of events) lag?.observe({ topic }, (Date.now() - changedAt(event).getTime()) / 1000);
       return verdicts;

@@ -15,12 +15,15 @@ export const traceHeaderNames = ['traceparent', 'tracestate'] as const;
 
 /**
  * The Kafka message for an event, as stored in the outbox: protobuf payload, the topic of its
- * kind, and the headers the relay sends unchanged (a new message id, the command's trace context).
+ * kind, and the headers the relay sends unchanged (a new message id, the command's trace context,
+ * and the command's id, which the gateway answered as the client's consistency token and the
+ * reader records when it projects the event).
  */
 export function toOutboxRow(
   event: ProductEvent,
   topics: ProductTopics['events'],
   traceHeaders: Readonly<Record<string, string>>,
+  commandId: string,
 ): NewOutboxRow {
   const message = encodeEvent(event, topics);
   return {
@@ -28,6 +31,7 @@ export function toOutboxRow(
     headers: {
       ...traceHeaders,
       [headerNames.messageId]: randomUUID(),
+      [headerNames.commandId]: commandId,
       [headerNames.messageType]: message.messageType,
       [headerNames.contentType]: protobufContentType,
     },
