@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { eventually, type Stack, startStack } from '@cqrs-products/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Stack, startStack } from '@cqrs-products/testing';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemExamples } from '../src/http/problem.examples.js';
 
@@ -67,31 +67,41 @@ describe('Swagger UI at /swagger, in a real browser', () => {
     expect(offMachine).toEqual([]);
   });
 
-  it('creates a product through "Try it out": 201 with a productId, and the product becomes readable', async () => {
-    await page.goto(`${origin()}/swagger`);
-    const create = page.locator('#operations-products-createProduct');
-    await create.locator('.opblock-summary').click();
-    await create.getByRole('button', { name: 'Try it out' }).click();
-    const body = { name: 'Swagger lamp', description: 'Created from Swagger UI', price: 12.5 };
-    await create.locator('textarea.body-param__text').fill(JSON.stringify(body));
-    await create.getByRole('button', { name: 'Execute' }).click();
-
-    const liveResponse = create.locator('.live-responses-table .response').first();
+  /** Opens an operation, presses "Try it out", fills its fields, executes, and answers status and body. */
+  const tryItOut = async (operationId: string, fill: (operation: Locator) => Promise<void>) => {
+    const operation = page.locator(`#operations-products-${operationId}`);
+    await operation.locator('.opblock-summary').click();
+    await operation.getByRole('button', { name: 'Try it out' }).click();
+    await fill(operation);
+    await operation.getByRole('button', { name: 'Execute' }).click();
+    const liveResponse = operation.locator('.live-responses-table .response').first();
     await expect
       .poll(async () => (await liveResponse.locator('.response-col_status').textContent())?.trim(), {
         timeout: uiTimeoutMs,
       })
-      .toMatch(/^201/);
+      .toMatch(/^\d{3}/);
+    const status = Number((await liveResponse.locator('.response-col_status').textContent())?.trim());
     const shown = (await liveResponse.locator('.response-col_description pre').first().textContent()) ?? '';
-    const { productId } = JSON.parse(shown) as { productId: string };
-    expect(productId).toMatch(/^[0-9a-f-]{36}$/);
+    return { status, body: JSON.parse(shown) as Record<string, unknown> };
+  };
 
-    const product = await eventually(
-      () => fetch(`${stack.apiUrl}/products/${productId}`),
-      (r) => r.status === 200,
-      { what: `product ${productId} visible`, intervalMs: 100 },
+  it('creates a product through "Try it out" and reads it at once with minVersion: 201, then 200, no 404 in between', async () => {
+    await page.goto(`${origin()}/swagger`);
+    const body = { name: 'Swagger lamp', description: 'Created from Swagger UI', price: 12.5 };
+    const created = await tryItOut('createProduct', (op) =>
+      op.locator('textarea.body-param__text').fill(JSON.stringify(body)),
     );
-    expect(await product.json()).toMatchObject({ productId, ...body, version: 1 });
+    expect(created.status).toBe(201);
+    const { productId, version } = created.body as { productId: string; version: number };
+    expect(productId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(version).toBe(1);
+
+    // Straight away, as a user would: the reader waits for version 1 instead of answering 404.
+    const read = await tryItOut('getProductById', async (op) => {
+      await op.locator('tr[data-param-name="id"] input').fill(productId);
+      await op.locator('tr[data-param-name="minVersion"] input').fill(String(version));
+    });
+    expect(read).toEqual({ status: 200, body: expect.objectContaining({ productId, ...body, version: 1 }) });
     expect(offMachine).toEqual([]);
   });
 

@@ -71,8 +71,9 @@ export const productReadQuery = z.object({
     }),
   consistencyToken: z.uuid({ error: 'must be a consistency token (a UUID)' }).optional().meta({
     description:
-      "Answer only once the change of this update's or delete's command (its `consistencyToken`) is applied: the updated product, or 404 for a delete. Waits up to 2 s, then 503 with Retry-After",
-    example: exampleToken,
+      "Answer only once the change of this update's or delete's command (its `consistencyToken`, a UUID) is applied: the updated product, or 404 for a delete. Waits up to 2 s, then 503 with Retry-After",
+    // No example: Swagger UI's "Try it out" would prefill it, and a read would then wait for a
+    // command that never happened (503). The command answers' examples show a token.
   }),
 });
 
