@@ -1,25 +1,25 @@
 import { productTopics } from '@cqrs-products/contracts';
-import {
-  type ServiceInstance,
-  type Stack,
-  startStack,
-  testEndpoints,
-  uniqueName,
-} from '@cqrs-products/testing';
+import { type Stack, startStack, testEndpoints, uniqueName } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCommandStream, total } from './support/command-stream.js';
+import { converge } from './support/converge.js';
 import { checkEventOrder } from './support/event-order.js';
 import { type FaultRow, formatFaultTable, writeFaultTable } from './support/fault-table.js';
-import { groupMemberIds, notWhole, type RebalanceWatch, watchRebalance } from './support/group-rebalance.js';
-import { checkPipeline, type PipelineCheck } from './support/pipeline-state.js';
+import {
+  groupMemberIds,
+  type RebalanceWatch,
+  waitUntilSpread,
+  watchRebalance,
+} from './support/group-rebalance.js';
+import { checkPipeline } from './support/pipeline-state.js';
 import { scrapeSumsOf } from './support/service-metrics.js';
 
 /**
  * Scale-out under a crash: three writers and three readers share one stack's databases, topics and
- * consumer groups (6 partitions per topic, so each instance owns two of each). Mid-stream one writer
+ * consumer groups (6 partitions per topic, so each instance owns a third of them). Mid-stream one writer
  * and one reader are killed with SIGKILL and replaced by new processes, as an orchestrator replaces
  * a crashed pod; the stream goes on until both groups are whole again. Afterwards every accepted
  * command is applied exactly once, every product's events are in order, MongoDB and the cache
@@ -100,21 +100,18 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
         const streamStartedAt = Date.now();
         const groups = consumers(stack);
         // Before the fault, each group is already spread over all its instances.
-        for (const { service, topics } of groups) {
-          const options = { admin, groupId: stack.consumerGroups[service], topics, partitions };
-          const spread = await until(async () => {
-            const [group] = (await admin.describeGroups([options.groupId])).groups;
-            return notWhole(group, { ...options, members: instances, before: new Set(), timeoutMs: 0 });
-          }, 60_000);
-          expect(spread, `${service} group spread over ${instances} instances`).toBeUndefined();
-        }
+        for (const { service, topics } of groups)
+          await waitUntilSpread(
+            { admin, groupId: stack.consumerGroups[service], topics, partitions },
+            instances,
+          );
         await sleep(streamShape.leadMs);
 
         const before = await Promise.all(
           groups.map(({ service }) => groupMemberIds(admin, stack.consumerGroups[service])),
         );
         const killedAt = Date.now();
-        await Promise.all(groups.map(({ service }) => instanceOf(stack, service).process.kill()));
+        await Promise.all(groups.map(({ service }) => stack.instances[service][killed]?.process.kill()));
         const watches: RebalanceWatch[] = groups.map(({ service, topics }, i) =>
           watchRebalance({
             admin,
@@ -126,7 +123,12 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
             timeoutMs: rebalanceTimeoutMs,
           }),
         );
-        await Promise.all(groups.map(({ service }) => stack.replace(service, killed)));
+        const replacedAt = await Promise.all(
+          groups.map(async ({ service }) => {
+            await stack.replace(service, killed);
+            return Date.now();
+          }),
+        );
         // The stream goes on through the whole rebalance, then a little longer.
         await Promise.all(watches.map((watch) => watch.whole));
         await sleep(streamShape.trailMs);
@@ -143,11 +145,12 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
         const [writerWhole, readerWhole] = await Promise.all(watches.map((watch) => watch.whole));
         const since = (at: number | null | undefined) =>
           at === null || at === undefined ? null : Math.round((at - killedAt) / 100) / 10;
+        const shown = (at: number | null | undefined) => `${since(at) ?? 'never'}`;
         console.log(
-          `rebalance after the kill: writers whole at ${since(writerWhole)} s, caught up at ${since(writerCaughtUp)} s; readers whole at ${since(readerWhole)} s, caught up at ${since(readerCaughtUp)} s`,
+          `after the kill: replacements ready at ${replacedAt.map(shown).join(' and ')} s; writers whole at ${shown(writerWhole)} s, caught up at ${shown(writerCaughtUp)} s; readers whole at ${shown(readerWhole)} s, caught up at ${shown(readerCaughtUp)} s`,
         );
 
-        const { check, convergedAt } = await converge(() =>
+        const { check, convergedAt } = await converge(convergeTimeoutMs, () =>
           checkPipeline({
             stack,
             mongo,
@@ -176,7 +179,7 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
 
         const { tally } = stream;
         rows.push({
-          scenario: `${instances}+${instances} SIGKILL 1+1`,
+          scenario: `${instances} writers + ${instances} readers, 1 + 1 killed`,
           sent: total(tally.sent),
           accepted: total(tally.accepted),
           rejected: total(tally.rejected),
@@ -226,9 +229,6 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
   );
 });
 
-const instanceOf = (stack: Stack, service: 'writer-service' | 'reader-service'): ServiceInstance =>
-  stack.instances[service][killed] as ServiceInstance;
-
 /** No instance may end, except the killed ones, which were replaced. */
 function expectAllInstancesRunning(stack: Stack): void {
   for (const [name, list] of Object.entries(stack.instances))
@@ -240,27 +240,4 @@ function expectAllInstancesRunning(stack: Stack): void {
         `${name} #${i} ended (${exitCode ?? signalCode}):\n${process.output().slice(-4_000)}`,
       ).toBe(false);
     });
-}
-
-/** Polls `reason` until it answers undefined or the time is up; its last answer. */
-async function until(reason: () => Promise<string | undefined>, ms: number): Promise<string | undefined> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const why = await reason().catch((error: unknown) => (error as Error).message);
-    if (why === undefined || Date.now() > deadline) return why;
-    await sleep(250);
-  }
-}
-
-/** Checks until the stores agree or the time is up; the last check either way. */
-async function converge(
-  check: () => Promise<PipelineCheck>,
-): Promise<{ check: PipelineCheck; convergedAt: number | null }> {
-  const deadline = Date.now() + convergeTimeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result.problems.length === 0) return { check: result, convergedAt: Date.now() };
-    if (Date.now() > deadline) return { check: result, convergedAt: null };
-    await sleep(500);
-  }
 }

@@ -1,3 +1,4 @@
+import { eventually } from '@cqrs-products/testing';
 import { type Admin, AssignerProtocol, type GroupDescription } from 'kafkajs';
 
 /**
@@ -65,6 +66,14 @@ export function notWhole(group: GroupDescription | undefined, options: Rebalance
   return undefined;
 }
 
+async function logEnds(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+  const ends = new Map<string, number>();
+  for (const topic of topics)
+    for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+      ends.set(`${topic}:${partition}`, Number(high));
+  return ends;
+}
+
 export function watchRebalance(options: RebalanceOptions): RebalanceWatch {
   const { admin, groupId, topics } = options;
   const deadline = Date.now() + options.timeoutMs;
@@ -81,11 +90,8 @@ export function watchRebalance(options: RebalanceOptions): RebalanceWatch {
   })();
   const caughtUp = whole.then(async (wholeAt) => {
     if (wholeAt === null) return null;
-    const ends = new Map<string, number>();
-    for (const topic of topics)
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        ends.set(`${topic}:${partition}`, Number(high));
-    while (Date.now() < deadline) {
+    const ends = await logEnds(admin, topics).catch(() => undefined);
+    while (ends && Date.now() < deadline) {
       const committed = await admin.fetchOffsets({ groupId, topics: [...topics] }).catch(() => []);
       const position = new Map(
         committed.flatMap(({ topic, partitions }) =>
@@ -98,4 +104,18 @@ export function watchRebalance(options: RebalanceOptions): RebalanceWatch {
     return null;
   });
   return { whole, caughtUp };
+}
+
+/** Waits until the group has `members` members sharing every partition, each owning some. */
+export async function waitUntilSpread(
+  group: Pick<RebalanceOptions, 'admin' | 'groupId' | 'topics' | 'partitions'>,
+  members: number,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const options = { ...group, members, before: new Set<string>(), timeoutMs };
+  await eventually(
+    async () => notWhole((await group.admin.describeGroups([group.groupId])).groups[0], options),
+    (why) => why === undefined,
+    { timeoutMs, intervalMs: pollMs, what: `${group.groupId} spread over ${members} members` },
+  );
 }
