@@ -8,6 +8,8 @@ import type { ProductCache } from './redis/product.cache.js';
 export interface Freshness {
   readonly minVersion?: number;
   readonly consistencyToken?: string;
+  /** Epoch ms the wait must end by (the caller's deadline), if sooner than the bound. */
+  readonly waitUntil?: number | undefined;
 }
 
 export const wantsFreshness = (f: Freshness): boolean =>
@@ -49,7 +51,7 @@ export function createReadYourWrites(deps: ReadYourWritesDeps) {
   };
 
   return async (productId: string, freshness: Freshness): Promise<StoredProduct> => {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Math.min(Date.now() + timeoutMs, freshness.waitUntil ?? Number.POSITIVE_INFINITY);
     const minVersion = freshness.minVersion ?? 0;
     let required: number | undefined = freshness.consistencyToken ? undefined : minVersion;
     const notYet = () =>

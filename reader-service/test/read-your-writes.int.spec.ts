@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
+import { encodeMessage, loadReaderProto, toTimestamp } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
 import { sendMessage } from '@cqrs-products/kafka';
+import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProductId, type ReaderHarness, startReaderHarness } from './support/reader-harness.js';
 
@@ -107,6 +108,24 @@ describe('GetProductById waits, bounded, until the read model has what the clien
       expect(waited).toBeGreaterThanOrEqual(bound - 20);
       expect(waited).toBeLessThan(bound + 500);
     }
+  });
+
+  it("ends the wait before the caller's deadline, so the caller learns why instead of timing out", async () => {
+    const id = newProductId();
+    const { proto } = loadReaderProto();
+    const client = new proto.readerService.readerService(reader.address, credentials.createInsecure());
+    const started = Date.now();
+    const error = await new Promise<ServiceError | null>((resolve) =>
+      client.GetProductById(
+        { ProductID: id, MinVersion: 1 },
+        { deadline: Date.now() + 600 },
+        (failure: ServiceError | null) => resolve(failure),
+      ),
+    );
+    client.close();
+    expect(error?.code).toBe(GrpcStatus.UNAVAILABLE);
+    expect(error?.metadata.get('error-code')).toEqual(['VERSION_NOT_YET_VISIBLE']);
+    expect(Date.now() - started).toBeLessThan(600);
   });
 
   it("a token of another product's command never answers for this one", async () => {

@@ -86,11 +86,12 @@ export function startReaderServer({
     GetProductById: unary(
       'GetProductById',
       requests.fresh,
-      async ({ ProductID, MinVersion, ConsistencyToken }) => ({
+      async ({ ProductID, MinVersion, ConsistencyToken }, call) => ({
         Product: toWireProduct(
           await readModel.getById(ProductID, {
             minVersion: MinVersion,
             consistencyToken: ConsistencyToken.toLowerCase(),
+            waitUntil: waitDeadline(call.getDeadline()),
           }),
         ),
       }),
@@ -163,6 +164,15 @@ export function startReaderServer({
     ...(metrics && { metrics }),
     register: (server) => server.addService(reader.proto.readerService.readerService.service, handlers),
   });
+}
+
+/**
+ * A wait ends a little before the caller's deadline, so the caller hears why (the version is not
+ * there yet, with Retry-After at the gateway) instead of timing out.
+ */
+function waitDeadline(deadline: Date | number): number | undefined {
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) ? at - 100 : undefined;
 }
 
 /** The caller's W3C trace context, kept on the command when this call is not traced itself. */
