@@ -44,11 +44,20 @@ describe('read-your-writes', () => {
       const { productId, version } = await created(`${word} ${i}`);
       expect(version).toBe(1);
       const started = performance.now();
-      const read = await send('GET', `/products/${productId}?minVersion=${version}`);
-      waits.push(performance.now() - started);
-      statuses[read.status] = (statuses[read.status] ?? 0) + 1;
-      if (read.status === 200)
+      // A client honours 503 + Retry-After (the pipeline was slower than the 2 s bound): it asks
+      // again. What must never come is a 404 for a product it was told exists.
+      for (;;) {
+        const read = await send('GET', `/products/${productId}?minVersion=${version}`);
+        statuses[read.status] = (statuses[read.status] ?? 0) + 1;
+        if (read.status === 503 && read.headers.get('retry-after')) {
+          await new Promise((resolve) => setTimeout(resolve, Number(read.headers.get('retry-after')) * 1000));
+          continue;
+        }
+        waits.push(performance.now() - started);
+        expect(read.status).toBe(200);
         expect(await read.json()).toMatchObject({ productId, name: `${word} ${i}`, version: 1 });
+        break;
+      }
     });
 
     waits.sort((a, b) => a - b);
@@ -56,7 +65,8 @@ describe('read-your-writes', () => {
       `create->read with minVersion: ${JSON.stringify(statuses)}; read p50 ${waits[499]?.toFixed(1)} ms, ` +
         `p99 ${waits[989]?.toFixed(1)} ms, max ${waits[999]?.toFixed(1)} ms`,
     );
-    expect(statuses).toEqual({ 200: 1000 });
+    expect(statuses[200]).toBe(1000);
+    expect(statuses[404]).toBeUndefined();
   });
 
   it("update-then-read with the update's consistencyToken sees the update, at once and every time", async () => {
