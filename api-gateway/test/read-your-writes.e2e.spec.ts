@@ -1,4 +1,6 @@
+import { decodeMessage } from '@cqrs-products/contracts';
 import { type Stack, startStack, uniqueName } from '@cqrs-products/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Read-your-writes through the public REST API of the whole system (three services as processes):
@@ -80,6 +82,42 @@ describe('read-your-writes', () => {
       const read = await send('GET', `/products/${productId}?consistencyToken=${consistencyToken}`);
       expect(read.status).toBe(200);
       expect(await read.json()).toMatchObject({ productId, name: `round ${round}`, version: round });
+    }
+  });
+
+  it('concurrent updates of one product: each client reads its own change or a later one, never an earlier one', async () => {
+    const { productId } = await created(uniqueName('ryw-race'));
+    const seen: { token: string; name: string; version: number; answered: string }[] = [];
+    for (let round = 0; round < 8; round++) {
+      await Promise.all(
+        Array.from({ length: 5 }, async (_, client) => {
+          const name = `round ${round} client ${client}`;
+          const updated = await send('PUT', `/products/${productId}`, lamp(name));
+          const { consistencyToken: token } = (await updated.json()) as { consistencyToken: string };
+          const read = await send('GET', `/products/${productId}?consistencyToken=${token}`);
+          expect(read.status).toBe(200);
+          const answer = (await read.json()) as { name: string; version: number };
+          seen.push({ token, name, version: answer.version, answered: answer.name });
+        }),
+      );
+    }
+
+    // Which version each command produced, from the writer's own record: its outbox events.
+    const db = new pg.Client({ connectionString: stack.database.url });
+    await db.connect();
+    const { rows } = await db.query<{ token: string; payload: Buffer }>(
+      "SELECT headers->>'command-id' AS token, payload FROM outbox WHERE aggregate_id = $1 AND message_type = 'ProductUpdated'",
+      [productId],
+    );
+    await db.end();
+    const produced = new Map(
+      rows.map((r) => [r.token, decodeMessage('ProductUpdated', r.payload).Product?.Version]),
+    );
+    expect(produced.size).toBe(40);
+    for (const { token, name, version, answered } of seen) {
+      const own = produced.get(token) ?? Number.POSITIVE_INFINITY;
+      expect(version).toBeGreaterThanOrEqual(own);
+      if (version === own) expect(answered).toBe(name);
     }
   });
 
