@@ -26,4 +26,4 @@ export {
 } from './producer.js';
 export { type StoredMessage, sendStoredMessages } from './stored-context.js';
 export { consumerReadiness, superviseConsumer } from './supervise.js';
-export { ensureTopics, pingKafka, type TopicSettings } from './topics.js';
+export { ensureTopics, isUnknownTopicOrPartition, pingKafka, type TopicSettings } from './topics.js';

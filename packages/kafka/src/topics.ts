@@ -20,14 +20,21 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({
-        topic,
-        numPartitions: settings.partitions,
-        replicationFactor: settings.replicationFactor,
-      })),
-    });
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: settings.partitions,
+          replicationFactor: settings.replicationFactor,
+        })),
+      })
+      .catch((error: unknown) => {
+        // Right after a broker restart, the metadata requests behind `waitForLeaders` answered
+        // UNKNOWN_TOPIC_OR_PARTITION past kafkajs's retries and failed a service's start-up,
+        // though the topics were created: waiting for them below decides, with a clear message.
+        if (!isUnknownTopicOrPartition(error)) throw error;
+      });
     await untilServed(admin, missing);
   } finally {
     await admin.disconnect();
@@ -39,7 +46,7 @@ export async function ensureTopics(
  * new topics with UNKNOWN_TOPIC_OR_PARTITION for a moment, which made a consumer or producer
  * started right after creation fail. Wait until every partition is served with a leader.
  */
-async function untilServed(admin: Admin, topics: readonly string[], timeoutMs = 15_000): Promise<void> {
+async function untilServed(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const served = await admin.fetchTopicMetadata({ topics: [...topics] }).then(
@@ -52,6 +59,15 @@ async function untilServed(admin: Admin, topics: readonly string[], timeoutMs = 
       throw new Error(`topics not served by the broker after ${timeoutMs} ms: ${topics.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Whether a kafkajs error is, or gave up retrying, "this server does not host this topic-partition". */
+export function isUnknownTopicOrPartition(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; ) {
+    if ((cause as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+    cause = (cause as { originalError?: unknown; cause?: unknown }).originalError ?? cause.cause;
+  }
+  return false;
 }
 
 /** A real request to the cluster, for readiness probes: resolves when a broker answers. */
