@@ -6,6 +6,7 @@ import { openSearchPool } from './postgres/search-database.js';
 import { rewriteCaches } from './rebuild/caches.js';
 import { createProgressBar } from './rebuild/progress-bar.js';
 import { rebuildReadModel } from './rebuild/rebuild.js';
+import { acquireRunLock } from './rebuild/run-lock.js';
 import { openRebuildSource } from './rebuild/source.js';
 import { cacheKeys } from './redis/cache-store.js';
 
@@ -34,6 +35,8 @@ try {
   closing.push(() => mongo.close());
   await redis.connect();
   closing.push(() => redis.quit());
+  const lock = await acquireRunLock(redis, `${config.redis.keyPrefix}rebuild:lock`);
+  closing.push(() => lock.release());
   const source = await openRebuildSource(config.rebuild.sourceUrl);
   closing.push(() => source.close());
   const searchPool = await openSearchPool({ url: config.search.postgresUrl, poolSize: 2, log: quiet });
