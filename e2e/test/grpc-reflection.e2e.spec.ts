@@ -47,7 +47,8 @@ describe.each([
   it('describes every method with its messages, google.protobuf.Timestamp included', async () => {
     const described = await call(address(), ['describe', fullName]);
     for (const method of methods) expect(described).toContain(`rpc ${method} (`);
-    const product = await call(address(), ['describe', `${fullName.split('.')[0]}.Product`]);
+    // Both services answer with the one shared products.Product (proto/product.proto).
+    const product = await call(address(), ['describe', 'products.Product']);
     expect(product).toContain('.google.protobuf.Timestamp CreatedAt');
     expect(await invoke(address(), 'grpc.health.v1.Health/Check', { service: '' })).toEqual({
       status: 'SERVING',

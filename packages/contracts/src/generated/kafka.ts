@@ -6,10 +6,6 @@ import type {
   Timestamp__Output as _google_protobuf_Timestamp__Output,
 } from './google/protobuf/Timestamp.js';
 import type {
-  Product as _kafkaMessages_Product,
-  Product__Output as _kafkaMessages_Product__Output,
-} from './kafkaMessages/Product.js';
-import type {
   ProductCreate as _kafkaMessages_ProductCreate,
   ProductCreate__Output as _kafkaMessages_ProductCreate__Output,
 } from './kafkaMessages/ProductCreate.js';
@@ -33,6 +29,18 @@ import type {
   ProductUpdated as _kafkaMessages_ProductUpdated,
   ProductUpdated__Output as _kafkaMessages_ProductUpdated__Output,
 } from './kafkaMessages/ProductUpdated.js';
+import type {
+  CreateProductReq as _products_CreateProductReq,
+  CreateProductReq__Output as _products_CreateProductReq__Output,
+} from './products/CreateProductReq.js';
+import type {
+  Product as _products_Product,
+  Product__Output as _products_Product__Output,
+} from './products/Product.js';
+import type {
+  UpdateProductReq as _products_UpdateProductReq,
+  UpdateProductReq__Output as _products_UpdateProductReq__Output,
+} from './products/UpdateProductReq.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new (...args: ConstructorParameters<Constructor>): Subtype;
@@ -45,7 +53,6 @@ export interface ProtoGrpcType {
     };
   };
   kafkaMessages: {
-    Product: MessageTypeDefinition<_kafkaMessages_Product, _kafkaMessages_Product__Output>;
     ProductCreate: MessageTypeDefinition<_kafkaMessages_ProductCreate, _kafkaMessages_ProductCreate__Output>;
     ProductCreated: MessageTypeDefinition<
       _kafkaMessages_ProductCreated,
@@ -61,5 +68,10 @@ export interface ProtoGrpcType {
       _kafkaMessages_ProductUpdated,
       _kafkaMessages_ProductUpdated__Output
     >;
+  };
+  products: {
+    CreateProductReq: MessageTypeDefinition<_products_CreateProductReq, _products_CreateProductReq__Output>;
+    Product: MessageTypeDefinition<_products_Product, _products_Product__Output>;
+    UpdateProductReq: MessageTypeDefinition<_products_UpdateProductReq, _products_UpdateProductReq__Output>;
   };
 }

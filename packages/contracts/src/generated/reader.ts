@@ -6,9 +6,17 @@ import type {
   Timestamp__Output as _google_protobuf_Timestamp__Output,
 } from './google/protobuf/Timestamp.js';
 import type {
-  CreateProductReq as _readerService_CreateProductReq,
-  CreateProductReq__Output as _readerService_CreateProductReq__Output,
-} from './readerService/CreateProductReq.js';
+  CreateProductReq as _products_CreateProductReq,
+  CreateProductReq__Output as _products_CreateProductReq__Output,
+} from './products/CreateProductReq.js';
+import type {
+  Product as _products_Product,
+  Product__Output as _products_Product__Output,
+} from './products/Product.js';
+import type {
+  UpdateProductReq as _products_UpdateProductReq,
+  UpdateProductReq__Output as _products_UpdateProductReq__Output,
+} from './products/UpdateProductReq.js';
 import type {
   CreateProductRes as _readerService_CreateProductRes,
   CreateProductRes__Output as _readerService_CreateProductRes__Output,
@@ -30,10 +38,6 @@ import type {
   GetProductByIdRes__Output as _readerService_GetProductByIdRes__Output,
 } from './readerService/GetProductByIdRes.js';
 import type {
-  Product as _readerService_Product,
-  Product__Output as _readerService_Product__Output,
-} from './readerService/Product.js';
-import type {
   readerServiceClient as _readerService_readerServiceClient,
   readerServiceDefinition as _readerService_readerServiceDefinition,
 } from './readerService/readerService.js';
@@ -45,10 +49,6 @@ import type {
   SearchRes as _readerService_SearchRes,
   SearchRes__Output as _readerService_SearchRes__Output,
 } from './readerService/SearchRes.js';
-import type {
-  UpdateProductReq as _readerService_UpdateProductReq,
-  UpdateProductReq__Output as _readerService_UpdateProductReq__Output,
-} from './readerService/UpdateProductReq.js';
 import type {
   UpdateProductRes as _readerService_UpdateProductRes,
   UpdateProductRes__Output as _readerService_UpdateProductRes__Output,
@@ -64,11 +64,12 @@ export interface ProtoGrpcType {
       Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>;
     };
   };
+  products: {
+    CreateProductReq: MessageTypeDefinition<_products_CreateProductReq, _products_CreateProductReq__Output>;
+    Product: MessageTypeDefinition<_products_Product, _products_Product__Output>;
+    UpdateProductReq: MessageTypeDefinition<_products_UpdateProductReq, _products_UpdateProductReq__Output>;
+  };
   readerService: {
-    CreateProductReq: MessageTypeDefinition<
-      _readerService_CreateProductReq,
-      _readerService_CreateProductReq__Output
-    >;
     CreateProductRes: MessageTypeDefinition<
       _readerService_CreateProductRes,
       _readerService_CreateProductRes__Output
@@ -89,13 +90,8 @@ export interface ProtoGrpcType {
       _readerService_GetProductByIdRes,
       _readerService_GetProductByIdRes__Output
     >;
-    Product: MessageTypeDefinition<_readerService_Product, _readerService_Product__Output>;
     SearchReq: MessageTypeDefinition<_readerService_SearchReq, _readerService_SearchReq__Output>;
     SearchRes: MessageTypeDefinition<_readerService_SearchRes, _readerService_SearchRes__Output>;
-    UpdateProductReq: MessageTypeDefinition<
-      _readerService_UpdateProductReq,
-      _readerService_UpdateProductReq__Output
-    >;
     UpdateProductRes: MessageTypeDefinition<
       _readerService_UpdateProductRes,
       _readerService_UpdateProductRes__Output

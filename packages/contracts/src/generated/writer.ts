@@ -6,9 +6,17 @@ import type {
   Timestamp__Output as _google_protobuf_Timestamp__Output,
 } from './google/protobuf/Timestamp.js';
 import type {
-  CreateProductReq as _writerService_CreateProductReq,
-  CreateProductReq__Output as _writerService_CreateProductReq__Output,
-} from './writerService/CreateProductReq.js';
+  CreateProductReq as _products_CreateProductReq,
+  CreateProductReq__Output as _products_CreateProductReq__Output,
+} from './products/CreateProductReq.js';
+import type {
+  Product as _products_Product,
+  Product__Output as _products_Product__Output,
+} from './products/Product.js';
+import type {
+  UpdateProductReq as _products_UpdateProductReq,
+  UpdateProductReq__Output as _products_UpdateProductReq__Output,
+} from './products/UpdateProductReq.js';
 import type {
   CreateProductRes as _writerService_CreateProductRes,
   CreateProductRes__Output as _writerService_CreateProductRes__Output,
@@ -21,14 +29,6 @@ import type {
   GetProductByIdRes as _writerService_GetProductByIdRes,
   GetProductByIdRes__Output as _writerService_GetProductByIdRes__Output,
 } from './writerService/GetProductByIdRes.js';
-import type {
-  Product as _writerService_Product,
-  Product__Output as _writerService_Product__Output,
-} from './writerService/Product.js';
-import type {
-  UpdateProductReq as _writerService_UpdateProductReq,
-  UpdateProductReq__Output as _writerService_UpdateProductReq__Output,
-} from './writerService/UpdateProductReq.js';
 import type {
   UpdateProductRes as _writerService_UpdateProductRes,
   UpdateProductRes__Output as _writerService_UpdateProductRes__Output,
@@ -48,11 +48,12 @@ export interface ProtoGrpcType {
       Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>;
     };
   };
+  products: {
+    CreateProductReq: MessageTypeDefinition<_products_CreateProductReq, _products_CreateProductReq__Output>;
+    Product: MessageTypeDefinition<_products_Product, _products_Product__Output>;
+    UpdateProductReq: MessageTypeDefinition<_products_UpdateProductReq, _products_UpdateProductReq__Output>;
+  };
   writerService: {
-    CreateProductReq: MessageTypeDefinition<
-      _writerService_CreateProductReq,
-      _writerService_CreateProductReq__Output
-    >;
     CreateProductRes: MessageTypeDefinition<
       _writerService_CreateProductRes,
       _writerService_CreateProductRes__Output
@@ -64,11 +65,6 @@ export interface ProtoGrpcType {
     GetProductByIdRes: MessageTypeDefinition<
       _writerService_GetProductByIdRes,
       _writerService_GetProductByIdRes__Output
-    >;
-    Product: MessageTypeDefinition<_writerService_Product, _writerService_Product__Output>;
-    UpdateProductReq: MessageTypeDefinition<
-      _writerService_UpdateProductReq,
-      _writerService_UpdateProductReq__Output
     >;
     UpdateProductRes: MessageTypeDefinition<
       _writerService_UpdateProductRes,

@@ -1,14 +1,14 @@
 // Original file: proto/kafka.proto
 
 import type {
-  Product as _kafkaMessages_Product,
-  Product__Output as _kafkaMessages_Product__Output,
-} from '../kafkaMessages/Product.js';
+  Product as _products_Product,
+  Product__Output as _products_Product__Output,
+} from '../products/Product.js';
 
 export interface ProductCreated {
-  Product?: _kafkaMessages_Product | null;
+  Product?: _products_Product | null;
 }
 
 export interface ProductCreated__Output {
-  Product: _kafkaMessages_Product__Output | null;
+  Product: _products_Product__Output | null;
 }

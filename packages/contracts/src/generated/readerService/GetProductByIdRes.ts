@@ -1,14 +1,14 @@
 // Original file: proto/reader.proto
 
 import type {
-  Product as _readerService_Product,
-  Product__Output as _readerService_Product__Output,
-} from '../readerService/Product.js';
+  Product as _products_Product,
+  Product__Output as _products_Product__Output,
+} from '../products/Product.js';
 
 export interface GetProductByIdRes {
-  Product?: _readerService_Product | null;
+  Product?: _products_Product | null;
 }
 
 export interface GetProductByIdRes__Output {
-  Product: _readerService_Product__Output | null;
+  Product: _products_Product__Output | null;
 }

@@ -2,9 +2,9 @@
 
 import type { Long } from '@grpc/proto-loader';
 import type {
-  Product as _readerService_Product,
-  Product__Output as _readerService_Product__Output,
-} from '../readerService/Product.js';
+  Product as _products_Product,
+  Product__Output as _products_Product__Output,
+} from '../products/Product.js';
 
 export interface SearchRes {
   TotalCount?: number | string | Long;
@@ -12,7 +12,7 @@ export interface SearchRes {
   Page?: number | string | Long;
   Size?: number | string | Long;
   HasMore?: boolean;
-  Products?: _readerService_Product[];
+  Products?: _products_Product[];
 }
 
 export interface SearchRes__Output {
@@ -21,5 +21,5 @@ export interface SearchRes__Output {
   Page: number;
   Size: number;
   HasMore: boolean;
-  Products: _readerService_Product__Output[];
+  Products: _products_Product__Output[];
 }

@@ -3,9 +3,13 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type {
-  CreateProductReq as _readerService_CreateProductReq,
-  CreateProductReq__Output as _readerService_CreateProductReq__Output,
-} from '../readerService/CreateProductReq.js';
+  CreateProductReq as _products_CreateProductReq,
+  CreateProductReq__Output as _products_CreateProductReq__Output,
+} from '../products/CreateProductReq.js';
+import type {
+  UpdateProductReq as _products_UpdateProductReq,
+  UpdateProductReq__Output as _products_UpdateProductReq__Output,
+} from '../products/UpdateProductReq.js';
 import type {
   CreateProductRes as _readerService_CreateProductRes,
   CreateProductRes__Output as _readerService_CreateProductRes__Output,
@@ -35,10 +39,6 @@ import type {
   SearchRes__Output as _readerService_SearchRes__Output,
 } from '../readerService/SearchRes.js';
 import type {
-  UpdateProductReq as _readerService_UpdateProductReq,
-  UpdateProductReq__Output as _readerService_UpdateProductReq__Output,
-} from '../readerService/UpdateProductReq.js';
-import type {
   UpdateProductRes as _readerService_UpdateProductRes,
   UpdateProductRes__Output as _readerService_UpdateProductRes__Output,
 } from '../readerService/UpdateProductRes.js';
@@ -50,43 +50,43 @@ import type {
  */
 export interface readerServiceClient extends grpc.Client {
   CreateProduct(
-    argument: _readerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_readerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   CreateProduct(
-    argument: _readerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_readerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   CreateProduct(
-    argument: _readerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_readerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   CreateProduct(
-    argument: _readerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     callback: grpc.requestCallback<_readerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   createProduct(
-    argument: _readerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_readerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   createProduct(
-    argument: _readerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_readerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   createProduct(
-    argument: _readerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_readerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   createProduct(
-    argument: _readerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     callback: grpc.requestCallback<_readerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
 
@@ -214,43 +214,43 @@ export interface readerServiceClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   UpdateProduct(
-    argument: _readerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_readerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   UpdateProduct(
-    argument: _readerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_readerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   UpdateProduct(
-    argument: _readerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_readerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   UpdateProduct(
-    argument: _readerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     callback: grpc.requestCallback<_readerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   updateProduct(
-    argument: _readerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_readerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   updateProduct(
-    argument: _readerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_readerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   updateProduct(
-    argument: _readerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_readerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   updateProduct(
-    argument: _readerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     callback: grpc.requestCallback<_readerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
 }
@@ -261,10 +261,7 @@ export interface readerServiceClient extends grpc.Client {
  * it and the read model follows from its event. CreateProduct with an empty ProductID gets a new one.
  */
 export interface readerServiceHandlers extends grpc.UntypedServiceImplementation {
-  CreateProduct: grpc.handleUnaryCall<
-    _readerService_CreateProductReq__Output,
-    _readerService_CreateProductRes
-  >;
+  CreateProduct: grpc.handleUnaryCall<_products_CreateProductReq__Output, _readerService_CreateProductRes>;
 
   DeleteProductByID: grpc.handleUnaryCall<
     _readerService_DeleteProductByIdReq__Output,
@@ -278,17 +275,14 @@ export interface readerServiceHandlers extends grpc.UntypedServiceImplementation
 
   SearchProduct: grpc.handleUnaryCall<_readerService_SearchReq__Output, _readerService_SearchRes>;
 
-  UpdateProduct: grpc.handleUnaryCall<
-    _readerService_UpdateProductReq__Output,
-    _readerService_UpdateProductRes
-  >;
+  UpdateProduct: grpc.handleUnaryCall<_products_UpdateProductReq__Output, _readerService_UpdateProductRes>;
 }
 
 export interface readerServiceDefinition extends grpc.ServiceDefinition {
   CreateProduct: MethodDefinition<
-    _readerService_CreateProductReq,
+    _products_CreateProductReq,
     _readerService_CreateProductRes,
-    _readerService_CreateProductReq__Output,
+    _products_CreateProductReq__Output,
     _readerService_CreateProductRes__Output
   >;
   DeleteProductByID: MethodDefinition<
@@ -310,9 +304,9 @@ export interface readerServiceDefinition extends grpc.ServiceDefinition {
     _readerService_SearchRes__Output
   >;
   UpdateProduct: MethodDefinition<
-    _readerService_UpdateProductReq,
+    _products_UpdateProductReq,
     _readerService_UpdateProductRes,
-    _readerService_UpdateProductReq__Output,
+    _products_UpdateProductReq__Output,
     _readerService_UpdateProductRes__Output
   >;
 }

@@ -1,14 +1,14 @@
 // Original file: proto/writer.proto
 
 import type {
-  Product as _writerService_Product,
-  Product__Output as _writerService_Product__Output,
-} from '../writerService/Product.js';
+  Product as _products_Product,
+  Product__Output as _products_Product__Output,
+} from '../products/Product.js';
 
 export interface UpdateProductRes {
-  Product?: _writerService_Product | null;
+  Product?: _products_Product | null;
 }
 
 export interface UpdateProductRes__Output {
-  Product: _writerService_Product__Output | null;
+  Product: _products_Product__Output | null;
 }

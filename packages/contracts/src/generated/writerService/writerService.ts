@@ -3,9 +3,13 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type {
-  CreateProductReq as _writerService_CreateProductReq,
-  CreateProductReq__Output as _writerService_CreateProductReq__Output,
-} from '../writerService/CreateProductReq.js';
+  CreateProductReq as _products_CreateProductReq,
+  CreateProductReq__Output as _products_CreateProductReq__Output,
+} from '../products/CreateProductReq.js';
+import type {
+  UpdateProductReq as _products_UpdateProductReq,
+  UpdateProductReq__Output as _products_UpdateProductReq__Output,
+} from '../products/UpdateProductReq.js';
 import type {
   CreateProductRes as _writerService_CreateProductRes,
   CreateProductRes__Output as _writerService_CreateProductRes__Output,
@@ -19,53 +23,49 @@ import type {
   GetProductByIdRes__Output as _writerService_GetProductByIdRes__Output,
 } from '../writerService/GetProductByIdRes.js';
 import type {
-  UpdateProductReq as _writerService_UpdateProductReq,
-  UpdateProductReq__Output as _writerService_UpdateProductReq__Output,
-} from '../writerService/UpdateProductReq.js';
-import type {
   UpdateProductRes as _writerService_UpdateProductRes,
   UpdateProductRes__Output as _writerService_UpdateProductRes__Output,
 } from '../writerService/UpdateProductRes.js';
 
 export interface writerServiceClient extends grpc.Client {
   CreateProduct(
-    argument: _writerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_writerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   CreateProduct(
-    argument: _writerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_writerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   CreateProduct(
-    argument: _writerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_writerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   CreateProduct(
-    argument: _writerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     callback: grpc.requestCallback<_writerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   createProduct(
-    argument: _writerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_writerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   createProduct(
-    argument: _writerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_writerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   createProduct(
-    argument: _writerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_writerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   createProduct(
-    argument: _writerService_CreateProductReq,
+    argument: _products_CreateProductReq,
     callback: grpc.requestCallback<_writerService_CreateProductRes__Output>,
   ): grpc.ClientUnaryCall;
 
@@ -111,69 +111,63 @@ export interface writerServiceClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   UpdateProduct(
-    argument: _writerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_writerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   UpdateProduct(
-    argument: _writerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_writerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   UpdateProduct(
-    argument: _writerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_writerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   UpdateProduct(
-    argument: _writerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     callback: grpc.requestCallback<_writerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   updateProduct(
-    argument: _writerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     metadata: grpc.Metadata,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_writerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   updateProduct(
-    argument: _writerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     metadata: grpc.Metadata,
     callback: grpc.requestCallback<_writerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   updateProduct(
-    argument: _writerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     options: grpc.CallOptions,
     callback: grpc.requestCallback<_writerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
   updateProduct(
-    argument: _writerService_UpdateProductReq,
+    argument: _products_UpdateProductReq,
     callback: grpc.requestCallback<_writerService_UpdateProductRes__Output>,
   ): grpc.ClientUnaryCall;
 }
 
 export interface writerServiceHandlers extends grpc.UntypedServiceImplementation {
-  CreateProduct: grpc.handleUnaryCall<
-    _writerService_CreateProductReq__Output,
-    _writerService_CreateProductRes
-  >;
+  CreateProduct: grpc.handleUnaryCall<_products_CreateProductReq__Output, _writerService_CreateProductRes>;
 
   GetProductById: grpc.handleUnaryCall<
     _writerService_GetProductByIdReq__Output,
     _writerService_GetProductByIdRes
   >;
 
-  UpdateProduct: grpc.handleUnaryCall<
-    _writerService_UpdateProductReq__Output,
-    _writerService_UpdateProductRes
-  >;
+  UpdateProduct: grpc.handleUnaryCall<_products_UpdateProductReq__Output, _writerService_UpdateProductRes>;
 }
 
 export interface writerServiceDefinition extends grpc.ServiceDefinition {
   CreateProduct: MethodDefinition<
-    _writerService_CreateProductReq,
+    _products_CreateProductReq,
     _writerService_CreateProductRes,
-    _writerService_CreateProductReq__Output,
+    _products_CreateProductReq__Output,
     _writerService_CreateProductRes__Output
   >;
   GetProductById: MethodDefinition<
@@ -183,9 +177,9 @@ export interface writerServiceDefinition extends grpc.ServiceDefinition {
     _writerService_GetProductByIdRes__Output
   >;
   UpdateProduct: MethodDefinition<
-    _writerService_UpdateProductReq,
+    _products_UpdateProductReq,
     _writerService_UpdateProductRes,
-    _writerService_UpdateProductReq__Output,
+    _products_UpdateProductReq__Output,
     _writerService_UpdateProductRes__Output
   >;
 }

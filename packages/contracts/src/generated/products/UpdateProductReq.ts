@@ -1,5 +1,8 @@
-// Original file: proto/reader.proto
+// Original file: proto/product.proto
 
+/**
+ * UpdateProduct of either gRPC API.
+ */
 export interface UpdateProductReq {
   ProductID?: string;
   Name?: string;
@@ -7,6 +10,9 @@ export interface UpdateProductReq {
   Price?: number | string;
 }
 
+/**
+ * UpdateProduct of either gRPC API.
+ */
 export interface UpdateProductReq__Output {
   ProductID: string;
   Name: string;

@@ -1,5 +1,8 @@
-// Original file: proto/writer.proto
+// Original file: proto/product.proto
 
+/**
+ * CreateProduct of either gRPC API. The reader gives a new product an id when ProductID is "".
+ */
 export interface CreateProductReq {
   ProductID?: string;
   Name?: string;
@@ -7,6 +10,9 @@ export interface CreateProductReq {
   Price?: number | string;
 }
 
+/**
+ * CreateProduct of either gRPC API. The reader gives a new product an id when ProductID is "".
+ */
 export interface CreateProductReq__Output {
   ProductID: string;
   Name: string;

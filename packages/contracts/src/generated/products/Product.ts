@@ -1,4 +1,4 @@
-// Original file: proto/kafka.proto
+// Original file: proto/product.proto
 
 import type { Long } from '@grpc/proto-loader';
 import type {
