@@ -29,9 +29,15 @@ export interface CacheRewriteDeps {
  */
 const overwriteUnlessNewer = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'version'))
-if current and current > tonumber(ARGV[1]) then return 0 end
+if current and current > tonumber(ARGV[1]) then return current end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'doc', ARGV[2])
 redis.call('PERSIST', KEYS[1])
+return 0`;
+
+/** Replaces an entry only while it still holds the version seen (an event may have moved it on). */
+const replaceSeenVersion = `
+if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'doc', ARGV[3])
 return 1`;
 
 const searchUpsert = `
@@ -52,13 +58,15 @@ const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * own warm-up lock (so no warm-up copies meanwhile) and without the completeness marker: while
  * it runs, entries present answer and misses ask MongoDB, as after a FLUSHDB. The marker comes
  * back only if the lock survived, so it never claims a partial index complete. Entries and rows
- * of products the read model does not hold (a corruption) are removed; each is looked up once
- * more first, in case the scan missed a product between the delete and insert of its update.
+ * of products the read model does not hold (a corruption) are removed, and entries ahead of it set
+ * back; each is looked up once more first, in case the scan missed a product between the delete
+ * and insert of its update, or an event wrote it meanwhile.
  */
 export async function rewriteCaches(deps: CacheRewriteDeps): Promise<{ removed: number }> {
   const { redis, bar } = deps;
   const store = createCacheStore(redis, deps.keyPrefix);
   redis.defineCommand('overwriteUnlessNewer', { numberOfKeys: 1, lua: overwriteUnlessNewer });
+  redis.defineCommand('replaceSeenVersion', { numberOfKeys: 1, lua: replaceSeenVersion });
   const token = `rebuild-${process.pid}-${Date.now()}`;
   await acquire(redis, store.lockKey, token, deps.lockMs);
   let lost = false;
@@ -79,11 +87,13 @@ export async function rewriteCaches(deps: CacheRewriteDeps): Promise<{ removed: 
       ),
     );
     const seen = new Set<string>();
+    // Entries newer than the scan read: an event's (MongoDB has it too by now), or a corruption.
+    const newer = new Map<string, number>();
     bar.step('caches', deps.total);
     let chunk: StoredProduct[] = [];
     const flush = async () => {
       if (lost) throw new Error('the warm-up lock was lost (expired or Redis lost its data)');
-      await writeRedis(redis, deps.keyPrefix, chunk);
+      for (const [id, version] of await writeRedis(redis, deps.keyPrefix, chunk)) newer.set(id, version);
       await writeSearch(deps.searchPool, chunk);
       for (const stored of chunk) seen.add(storedId(stored));
       bar.advance(chunk.length);
@@ -95,8 +105,21 @@ export async function rewriteCaches(deps: CacheRewriteDeps): Promise<{ removed: 
     }
     await flush();
     const candidates = [...new Set([...cachedIds, ...searchIds])].filter((id) => !seen.has(id));
-    const found = new Set((await findByIds(deps.source, candidates)).map(storedId));
+    const current = await findByIds(deps.source, [...candidates, ...newer.keys()]);
+    const found = new Set(current.map(storedId));
     const extras = candidates.filter((id) => !found.has(id));
+    // The projection writes MongoDB before Redis, so an entry still newer than MongoDB now was not
+    // written by an event: it goes back to MongoDB's version.
+    for (const stored of current) {
+      const cached = newer.get(storedId(stored));
+      if (cached === undefined || cached <= storedVersion(stored)) continue;
+      await (redis as unknown as ReplaceSeen).replaceSeenVersion(
+        `${deps.keyPrefix}${storedId(stored)}`,
+        cached,
+        storedVersion(stored),
+        JSON.stringify(stored),
+      );
+    }
     if (extras.length > 0) {
       await redis.unlink(...extras.map((id) => `${deps.keyPrefix}${id}`));
       await deps.searchPool.query('DELETE FROM product_search WHERE product_id = ANY($1::text[])', [extras]);
@@ -141,8 +164,13 @@ async function redisIds(redis: Redis, keyPrefix: string): Promise<Set<string>> {
   return ids;
 }
 
-async function writeRedis(redis: Redis, keyPrefix: string, chunk: readonly StoredProduct[]): Promise<void> {
-  if (chunk.length === 0) return;
+/** Writes the entries; returns those Redis holds at a newer version, with that version. */
+async function writeRedis(
+  redis: Redis,
+  keyPrefix: string,
+  chunk: readonly StoredProduct[],
+): Promise<(readonly [string, number])[]> {
+  if (chunk.length === 0) return [];
   const pipeline = redis.pipeline() as ReturnType<Redis['pipeline']> & {
     overwriteUnlessNewer(key: string, version: number, doc: string): unknown;
   };
@@ -158,6 +186,14 @@ async function writeRedis(redis: Redis, keyPrefix: string, chunk: readonly Store
   if (failed.length > 0 || results.length !== chunk.length) {
     throw new Error(`${failed.length || chunk.length} cache entries could not be written`);
   }
+  return chunk.flatMap((stored, i) => {
+    const cached = Number(results[i]?.[1]);
+    return cached > 0 ? [[storedId(stored), cached] as const] : [];
+  });
+}
+
+interface ReplaceSeen {
+  replaceSeenVersion(key: string, seen: number, version: number, doc: string): Promise<number>;
 }
 
 async function writeSearch(pool: pg.Pool, chunk: readonly StoredProduct[]): Promise<void> {
