@@ -1,4 +1,4 @@
-import { fromTimestamp, loadReaderProto } from '@cqrs-products/contracts';
+import { fromTimestamp, loadReaderProto, type WireProduct } from '@cqrs-products/contracts';
 import { activeTraceSampled } from '@cqrs-products/tracing';
 import { credentials, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { errors } from '../errors.js';
@@ -41,20 +41,10 @@ export interface ReaderClientOptions {
   readonly deadlineMs: number;
 }
 
-type GrpcProduct = {
-  ProductID: string;
-  Name: string;
-  Description: string;
-  Price: number;
-  Version: number;
-  CreatedAt: { seconds: number; nanos: number } | null;
-  UpdatedAt: { seconds: number; nanos: number } | null;
-};
-
-const iso = (ts: GrpcProduct['CreatedAt']) =>
+const iso = (ts: WireProduct['CreatedAt']) =>
   ts ? fromTimestamp(ts).toISOString() : new Date(0).toISOString();
 
-export const toProductView = (p: GrpcProduct): ProductView => ({
+export const toProductView = (p: WireProduct): ProductView => ({
   productId: p.ProductID,
   name: p.Name,
   description: p.Description,
@@ -106,7 +96,7 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
   /** Resolves with the product, or with null when the reader answered without one. */
   const getById = (productId: string, metadata?: Metadata, freshness: Freshness = {}) =>
     new Promise<ProductView | null>((resolve, reject) => {
-      const callback = (error: ServiceError | null, response?: { Product: GrpcProduct | null }) => {
+      const callback = (error: ServiceError | null, response?: { Product: WireProduct | null }) => {
         if (error) return reject(error);
         resolve(response?.Product ? toProductView(response.Product) : null);
       };
@@ -141,7 +131,7 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
             Page: number;
             Size: number;
             HasMore: boolean;
-            Products: GrpcProduct[];
+            Products: WireProduct[];
           },
         ) => {
           if (error || !r) return reject(error ? fromGrpcError(error) : new Error('empty search response'));

@@ -8,12 +8,24 @@ export type { ProtoGrpcType as ReaderProto } from './generated/reader.js';
 export type { ProtoGrpcType as WriterProto } from './generated/writer.js';
 export { decodeMessage, encodeMessage, type KafkaMessageName, type KafkaMessages } from './kafka-codec.js';
 export {
+  assertNever,
+  fromWireProduct,
+  type Product,
+  toWireProduct,
+  type WireProduct,
+  type WireProductChange,
+  wireProductSchema,
+  wireRequestSchemas,
+  wireTimestamp,
+  wireVersion,
+} from './product.js';
+export {
   type ProductCommand,
   type ProductCommandMessage,
   productCommandMessage,
 } from './product-commands.js';
 export { type ProductInput, paging, productFields, productInputSchema } from './product-schema.js';
-export { type ProductState, toWireProduct } from './product-wire.js';
 export { type LoadedProto, loadReaderProto, loadWriterProto, protoDir, protoLoaderOptions } from './proto.js';
 export { fromTimestamp, toTimestamp } from './timestamp.js';
 export * from './topics.js';
+export { decodeWire, describeIssues, type WireDecoding } from './wire-decode.js';

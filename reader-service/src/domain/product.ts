@@ -1,13 +1,7 @@
-/** A product as the read model serves it. Version starts at 1 and grows with every committed change. */
-export interface Product {
-  readonly productId: string;
-  readonly name: string;
-  readonly description: string;
-  readonly price: number;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-  readonly version: number;
-}
+import { assertNever, type Product } from '@cqrs-products/contracts';
+
+/** A product as the read model serves it (the one product type of packages/contracts). */
+export type { Product } from '@cqrs-products/contracts';
 
 /**
  * What a delete leaves behind. Removing the document would forget its version, and a stale
@@ -93,7 +87,3 @@ export function pageOf(totalCount: number, page: number, size: number): Page {
 
 /** Search text is matched literally: every regular expression metacharacter is escaped. */
 export const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected event: ${JSON.stringify(value)}`);
-}

@@ -5,6 +5,7 @@ import {
   productFields,
   type ReaderProto,
   toWireProduct,
+  wireRequestSchemas,
 } from '@cqrs-products/contracts';
 import { type GrpcServer, startGrpcServer, type UnaryLog, unary } from '@cqrs-products/grpc';
 import type { GrpcMetrics } from '@cqrs-products/metrics';
@@ -31,26 +32,17 @@ const sizeField = z
   .transform((size) => size || paging.defaultSize);
 
 const requests = {
-  byId: z.object({ ProductID: productFields.productId }),
+  byId: wireRequestSchemas.byId,
   // proto3 defaults: 0 and "" mean "not asked for".
-  fresh: z.object({
-    ProductID: productFields.productId,
+  fresh: wireRequestSchemas.byId.extend({
     MinVersion: z.number().int().min(0, 'must not be negative'),
     ConsistencyToken: z.union([z.literal(''), z.uuid({ error: 'must be a consistency token (a UUID)' })]),
   }),
   // The gateway gives a new product a new id; so does CreateProduct when none is given.
-  create: z.object({
+  create: wireRequestSchemas.change.extend({
     ProductID: z.union([z.literal('').transform(() => randomUUID()), productFields.productId]),
-    Name: productFields.name,
-    Description: productFields.description,
-    Price: productFields.price,
   }),
-  update: z.object({
-    ProductID: productFields.productId,
-    Name: productFields.name,
-    Description: productFields.description,
-    Price: productFields.price,
-  }),
+  update: wireRequestSchemas.change,
   search: z.object({
     Search: z.string().trim().max(500, 'must be at most 500 characters'),
     page: pageField,

@@ -1,4 +1,13 @@
-import { decodeMessage, type EventKind, fromTimestamp, productFields } from '@cqrs-products/contracts';
+import {
+  decodeWire,
+  type EventKind,
+  fromTimestamp,
+  fromWireProduct,
+  productFields,
+  wireProductSchema,
+  wireTimestamp,
+  wireVersion,
+} from '@cqrs-products/contracts';
 import { PoisonMessageError } from '@cqrs-products/kafka';
 import { z } from 'zod';
 import type { ProductEvent } from '../domain/product.js';
@@ -9,35 +18,15 @@ const messageTypes = {
   deleted: 'ProductDeleted',
 } as const satisfies Record<EventKind, ProductEvent['type']>;
 
-const timestamp = z.object(
-  { seconds: z.number().int(), nanos: z.number().int().min(0).max(999_999_999) },
-  { error: 'is required' },
-);
-const version = z.number().int().min(1, 'must be at least 1');
-
-/*
- * The reader checks what it needs to key and order an event (id, version, timestamps, a finite
- * price) but does not re-judge content rules such as name length: the writer committed the
- * change, and the read model's job is to mirror it, not to veto it.
- */
-const productSchema = z.object(
-  {
-    ProductID: productFields.productId,
-    Name: z.string(),
-    Description: z.string(),
-    Price: z.number().refine(Number.isFinite, 'must be a finite number'),
-    CreatedAt: timestamp,
-    UpdatedAt: timestamp,
-    Version: version,
-  },
-  { error: 'is required' },
-);
-const changedSchema = z.object({ Product: productSchema });
+const changedSchema = z.object({ Product: wireProductSchema });
 const deletedSchema = z.object({
   ProductID: productFields.productId,
-  Version: version,
-  DeletedAt: timestamp,
+  Version: wireVersion,
+  DeletedAt: wireTimestamp,
 });
+
+/** Poison codes, as they appear in the `dlq-error-code` header. */
+const poisonCodes = { undecodable: 'UNDECODABLE_EVENT', invalid: 'INVALID_EVENT' } as const;
 
 /**
  * Bytes from an event topic -> a validated domain event. Anything that cannot become one is a
@@ -45,17 +34,8 @@ const deletedSchema = z.object({
  */
 export function parseProductEvent(kind: EventKind, bytes: Buffer | null): ProductEvent {
   const type = messageTypes[kind];
-  let decoded: unknown;
-  try {
-    decoded = decodeMessage(type, bytes ?? Buffer.alloc(0));
-  } catch (error) {
-    throw new PoisonMessageError(`cannot decode ${type}: ${(error as Error).message}`, 'UNDECODABLE_EVENT', {
-      cause: error,
-    });
-  }
-
   if (type === 'ProductDeleted') {
-    const event = validate(type, deletedSchema, decoded);
+    const event = decoded(type, bytes, deletedSchema);
     return {
       type,
       productId: event.ProductID,
@@ -63,24 +43,19 @@ export function parseProductEvent(kind: EventKind, bytes: Buffer | null): Produc
       deletedAt: fromTimestamp(event.DeletedAt),
     };
   }
-  const { Product: p } = validate(type, changedSchema, decoded);
-  return {
-    type,
-    product: {
-      productId: p.ProductID,
-      name: p.Name,
-      description: p.Description,
-      price: p.Price,
-      createdAt: fromTimestamp(p.CreatedAt),
-      updatedAt: fromTimestamp(p.UpdatedAt),
-      version: p.Version,
-    },
-  };
+  return { type, product: fromWireProduct(decoded(type, bytes, changedSchema).Product) };
 }
 
-function validate<S extends z.ZodType>(type: string, schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-  throw new PoisonMessageError(`invalid ${type}: ${issues}`, 'INVALID_EVENT');
+function decoded<S extends z.ZodType>(
+  type: ProductEvent['type'],
+  bytes: Buffer | null,
+  schema: S,
+): z.infer<S> {
+  const result = decodeWire(type, bytes, schema);
+  if (result.ok) return result.value;
+  throw new PoisonMessageError(
+    result.message,
+    poisonCodes[result.failure],
+    'cause' in result ? { cause: result.cause } : undefined,
+  );
 }

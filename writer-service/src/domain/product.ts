@@ -1,29 +1,11 @@
+import { assertNever, type Product, type ProductCommand } from '@cqrs-products/contracts';
+
 /**
  * The write model of a product and the rules for changing it, free of I/O: given a command and
  * the current state (undefined when the product does not exist), decide which event happens.
  */
 
-export interface Product {
-  readonly productId: string;
-  readonly name: string;
-  readonly description: string;
-  readonly price: number;
-  /** 1 on create, +1 on every committed change; readers order and deduplicate by it. */
-  readonly version: number;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-export interface ProductFields {
-  readonly name: string;
-  readonly description: string;
-  readonly price: number;
-}
-
-export type ProductCommand =
-  | ({ readonly kind: 'create'; readonly productId: string } & ProductFields)
-  | ({ readonly kind: 'update'; readonly productId: string } & ProductFields)
-  | { readonly kind: 'delete'; readonly productId: string };
+export type { Product, ProductCommand } from '@cqrs-products/contracts';
 
 export type ProductEvent =
   | { readonly kind: 'created'; readonly product: Product }
@@ -79,8 +61,4 @@ export function decide(command: ProductCommand, current: Product | undefined, no
     default:
       return assertNever(command);
   }
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
 }

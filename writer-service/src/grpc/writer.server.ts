@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { productFields, toWireProduct, type WriterProto } from '@cqrs-products/contracts';
+import {
+  toWireProduct,
+  type WireProductChange,
+  type WriterProto,
+  wireRequestSchemas,
+} from '@cqrs-products/contracts';
 import { errors } from '@cqrs-products/errors';
 import { unary } from '@cqrs-products/grpc';
 import type { Logger } from '@cqrs-products/logger';
 import { activeTraceHeaders } from '@cqrs-products/tracing';
 import type { Metadata, Server } from '@grpc/grpc-js';
-import { z } from 'zod';
 import type { Product } from '../domain/product.js';
 import { writerErrors } from '../errors.js';
 import { traceHeaderNames } from '../kafka/product-events.js';
@@ -19,14 +23,6 @@ export interface WriterServerDeps {
   readonly findProduct: (productId: string) => Promise<Product | undefined>;
   readonly log: Logger;
 }
-
-const withFields = z.object({
-  ProductID: productFields.productId,
-  Name: productFields.name,
-  Description: productFields.description,
-  Price: productFields.price,
-});
-const byId = z.object({ ProductID: productFields.productId });
 
 /**
  * Thin: validate, run the same command handler as the Kafka consumer (one transaction, outbox
@@ -49,7 +45,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
   server.addService(proto.writerService.writerService.service, {
     CreateProduct: unary(
       'CreateProduct',
-      withFields,
+      wireRequestSchemas.change,
       async (req, call) => {
         const result = await run({ kind: 'create', ...fieldsOf(req) }, 'CreateProduct', call.metadata);
         return { ProductID: productOf(result).productId };
@@ -58,7 +54,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
     ),
     UpdateProduct: unary(
       'UpdateProduct',
-      withFields,
+      wireRequestSchemas.change,
       async (req, call) => {
         const result = await run({ kind: 'update', ...fieldsOf(req) }, 'UpdateProduct', call.metadata);
         return { Product: toWireProduct(productOf(result)) };
@@ -67,7 +63,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
     ),
     GetProductById: unary(
       'GetProductById',
-      byId,
+      wireRequestSchemas.byId,
       async (req) => {
         const product = await unavailableDuringOutage(findProduct(req.ProductID));
         if (!product) throw writerErrors.PRODUCT_NOT_FOUND(req.ProductID);
@@ -78,7 +74,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
   });
 }
 
-const fieldsOf = (req: z.infer<typeof withFields>) => ({
+const fieldsOf = (req: WireProductChange) => ({
   productId: req.ProductID,
   name: req.Name,
   description: req.Description,

@@ -1,9 +1,10 @@
 import {
   type CommandKind,
-  decodeMessage,
+  decodeWire,
   headerNames,
   type ProductTopics,
-  productFields,
+  type WireProductChange,
+  wireRequestSchemas,
 } from '@cqrs-products/contracts';
 import { type IHeaders, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
 import { z } from 'zod';
@@ -13,16 +14,10 @@ import { traceHeaderNames } from './product-events.js';
 
 const messageNames = { create: 'ProductCreate', update: 'ProductUpdate', delete: 'ProductDelete' } as const;
 
-const withFields = z.object({
-  ProductID: productFields.productId,
-  Name: productFields.name,
-  Description: productFields.description,
-  Price: productFields.price,
-});
 const commandSchemas = {
-  create: withFields,
-  update: withFields,
-  delete: z.object({ ProductID: productFields.productId }),
+  create: wireRequestSchemas.change,
+  update: wireRequestSchemas.change,
+  delete: wireRequestSchemas.byId,
 } as const;
 
 const messageIdSchema = z.uuid();
@@ -94,24 +89,16 @@ export function originOf(received: ReceivedMessage): KafkaOrigin {
 }
 
 function decodeCommand(kind: CommandKind, value: Buffer | null): ProductCommand {
-  let decoded: unknown;
-  try {
-    decoded = decodeMessage(messageNames[kind], value ?? Buffer.alloc(0));
-  } catch (error) {
+  const decoded = decodeWire(messageNames[kind], value, commandSchemas[kind]);
+  if (!decoded.ok) {
+    const code = decoded.failure === 'undecodable' ? poisonCodes.undecodable : poisonCodes.invalidCommand;
     throw new PoisonMessageError(
-      `cannot decode ${messageNames[kind]}: ${(error as Error).message}`,
-      poisonCodes.undecodable,
-      {
-        cause: error,
-      },
+      decoded.message,
+      code,
+      'cause' in decoded ? { cause: decoded.cause } : undefined,
     );
   }
-  const parsed = commandSchemas[kind].safeParse(decoded);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new PoisonMessageError(`invalid ${messageNames[kind]}: ${issues}`, poisonCodes.invalidCommand);
-  }
-  const data = parsed.data as z.infer<typeof withFields>;
+  const data = decoded.value as WireProductChange;
   return kind === 'delete'
     ? { kind, productId: data.ProductID }
     : { kind, productId: data.ProductID, name: data.Name, description: data.Description, price: data.Price };

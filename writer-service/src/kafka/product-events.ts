@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  assertNever,
   encodeMessage,
   headerNames,
   type ProductTopics,
@@ -7,7 +8,7 @@ import {
   toTimestamp,
   toWireProduct,
 } from '@cqrs-products/contracts';
-import { assertNever, type ProductEvent } from '../domain/product.js';
+import type { ProductEvent } from '../domain/product.js';
 import type { NewOutboxRow } from '../postgres/outbox.repository.js';
 
 /** W3C trace context headers that travel from a command to the events it caused. */
