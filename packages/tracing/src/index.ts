@@ -2,3 +2,9 @@ export { describeService, readTracingEnv, type TracingEnv } from './environment.
 export { activeTraceHeaders, activeTraceSampled } from './propagation.js';
 export { defaultSampleRatio, defaultSampler } from './sampler.js';
 export { shutdownTracing, startTracing, type TracingOptions } from './sdk.js';
+export {
+  pickTraceHeaders,
+  type TraceHeaderName,
+  type TraceHeaderOptions,
+  traceHeaderNames,
+} from './trace-headers.js';

@@ -9,6 +9,7 @@ import {
 } from '@cqrs-products/contracts';
 import { type GrpcServer, startGrpcServer, type UnaryLog, unary } from '@cqrs-products/grpc';
 import type { GrpcMetrics } from '@cqrs-products/metrics';
+import { pickTraceHeaders } from '@cqrs-products/tracing';
 import type { Metadata } from '@grpc/grpc-js';
 import { z } from 'zod';
 import type { ForwardCommand } from '../kafka/product-commands.js';
@@ -168,11 +169,4 @@ function waitDeadline(deadline: Date | number): number | undefined {
 }
 
 /** The caller's W3C trace context, kept on the command when this call is not traced itself. */
-function traceOf(metadata: Metadata): Record<string, string> {
-  const trace: Record<string, string> = {};
-  for (const name of ['traceparent', 'tracestate']) {
-    const value = metadata.get(name)[0];
-    if (typeof value === 'string' && value.length <= 512) trace[name] = value;
-  }
-  return trace;
-}
+const traceOf = (metadata: Metadata) => pickTraceHeaders((name) => metadata.get(name)[0], { maxLength: 512 });

@@ -8,11 +8,10 @@ import {
 import { errors } from '@cqrs-products/errors';
 import { unary } from '@cqrs-products/grpc';
 import type { Logger } from '@cqrs-products/logger';
-import { activeTraceHeaders } from '@cqrs-products/tracing';
+import { activeTraceHeaders, pickTraceHeaders } from '@cqrs-products/tracing';
 import type { Metadata, Server } from '@grpc/grpc-js';
 import type { Product } from '../domain/product.js';
 import { writerErrors } from '../errors.js';
-import { traceHeaderNames } from '../kafka/product-events.js';
 import { isConnectionError } from '../postgres/db.js';
 import type { CommandResult, HandleCommand } from '../product-command.handler.js';
 
@@ -37,7 +36,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
         source: `grpc:${method}`,
         // The active span (this call's) becomes the event's parent, so the relay and the reader
         // continue the same trace; without tracing, the caller's context passes through.
-        traceHeaders: { ...traceOf(metadata), ...activeTraceHeaders() },
+        traceHeaders: { ...pickTraceHeaders((name) => metadata.get(name)[0]), ...activeTraceHeaders() },
         command,
       }),
     );
@@ -99,13 +98,4 @@ function productOf(result: CommandResult): Product {
   if (result.kind !== 'applied' || result.event.kind === 'deleted')
     throw new Error(`unexpected command result: ${result.kind}`);
   return result.event.product;
-}
-
-function traceOf(metadata: Metadata): Record<string, string> {
-  const trace: Record<string, string> = {};
-  for (const name of traceHeaderNames) {
-    const value = metadata.get(name)[0];
-    if (typeof value === 'string') trace[name] = value;
-  }
-  return trace;
 }

@@ -7,10 +7,10 @@ import {
   wireRequestSchemas,
 } from '@cqrs-products/contracts';
 import { type IHeaders, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
+import { pickTraceHeaders } from '@cqrs-products/tracing';
 import { z } from 'zod';
 import type { ProductCommand } from '../domain/product.js';
 import type { CommandEnvelope, KafkaOrigin } from '../product-command.handler.js';
-import { traceHeaderNames } from './product-events.js';
 
 const messageNames = { create: 'ProductCreate', update: 'ProductUpdate', delete: 'ProductDelete' } as const;
 
@@ -60,11 +60,7 @@ export function toCommandEnvelope(
 
   // The consumer's process span for this message becomes the event's parent, so the relay and the
   // reader continue the same trace; with tracing off, the received context passes through.
-  const traceHeaders: Record<string, string> = {};
-  for (const name of traceHeaderNames) {
-    const traceValue = received.traceHeaders?.[name] ?? header(headers, name);
-    if (traceValue !== undefined) traceHeaders[name] = traceValue;
-  }
+  const traceHeaders = pickTraceHeaders((name) => received.traceHeaders?.[name] ?? header(headers, name));
   return { commandId: commandId.data, source: received.topic, traceHeaders, command };
 }
 

@@ -11,9 +11,6 @@ import {
 import type { ProductEvent } from '../domain/product.js';
 import type { NewOutboxRow } from '../postgres/outbox.repository.js';
 
-/** W3C trace context headers that travel from a command to the events it caused. */
-export const traceHeaderNames = ['traceparent', 'tracestate'] as const;
-
 /**
  * The Kafka message for an event, as stored in the outbox: protobuf payload, the topic of its
  * kind, and the headers the relay sends unchanged (a new message id, the command's trace context,
