@@ -128,9 +128,9 @@ export function planBatch(input: BatchInput): BatchPlan {
       return { kind: 'rejected', rejection: decision.rejection };
     }
     const { event } = decision;
-    state.set(command.productId, event.kind === 'deleted' ? undefined : event.product);
+    state.set(command.productId, event.type === 'ProductDeleted' ? undefined : event.product);
     events.push({ event, traceHeaders, commandId });
-    if (event.kind === 'created') {
+    if (event.type === 'ProductCreated') {
       const next = waiting.get(command.productId) ?? [];
       // Taken off the list first: one that cannot apply yet (an update after a parked delete)
       // goes back on a new list, for a later create.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { headerNames, productTopics } from '@cqrs-products/contracts';
+import { eventVersion, headerNames, productTopics } from '@cqrs-products/contracts';
 import type { ReceivedMessage } from '@cqrs-products/kafka';
 import { createTestDatabase, type TestDatabase, testEndpoints } from '@cqrs-products/testing';
 import pg from 'pg';
@@ -72,11 +72,11 @@ describe('one transaction per batch of commands', () => {
 
     const outcomes = await handle(batch);
 
-    expect(outcomes.map((o) => (o.kind === 'applied' ? `${o.event.kind}` : o.kind))).toEqual([
-      'created',
-      'updated',
-      'updated',
-      'deleted',
+    expect(outcomes.map((o) => (o.kind === 'applied' ? o.event.type : o.kind))).toEqual([
+      'ProductCreated',
+      'ProductUpdated',
+      'ProductUpdated',
+      'ProductDeleted',
     ]);
     expect(await outboxOf(productId)).toEqual([
       `ProductCreated ${topics.events.created}`,
@@ -84,9 +84,7 @@ describe('one transaction per batch of commands', () => {
       `ProductUpdated ${topics.events.updated}`,
       `ProductDeleted ${topics.events.deleted}`,
     ]);
-    const versions = outcomes.map((o) =>
-      o.kind === 'applied' ? (o.event.kind === 'deleted' ? o.event.version : o.event.product.version) : 0,
-    );
+    const versions = outcomes.map((o) => (o.kind === 'applied' ? eventVersion(o.event) : 0));
     expect(versions).toEqual([1, 2, 3, 4]);
     expect(await versionOf(productId)).toBeUndefined();
   });

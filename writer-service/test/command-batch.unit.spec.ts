@@ -1,3 +1,4 @@
+import { eventVersion } from '@cqrs-products/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   type BatchInput,
@@ -49,15 +50,19 @@ const given = (current: Product[] = [], parked: BatchInput['parked'] = new Map()
       now,
     }),
 });
-const versionOf = (event: ProductEvent) => (event.kind === 'deleted' ? event.version : event.product.version);
 const summary = (events: readonly { event: ProductEvent }[]) =>
-  events.map(({ event }) => `${event.kind} ${versionOf(event)}`);
+  events.map(({ event }) => `${event.type} ${eventVersion(event)}`);
 
 describe('planning a batch of commands', () => {
   it('decides one product’s commands in order: create, update, update, delete -> versions 1 to 4', () => {
     const plan = given().when([create(lampId), update(lampId, 2), update(lampId, 3), remove(lampId)]);
 
-    expect(summary(plan.events)).toEqual(['created 1', 'updated 2', 'updated 3', 'deleted 4']);
+    expect(summary(plan.events)).toEqual([
+      'ProductCreated 1',
+      'ProductUpdated 2',
+      'ProductUpdated 3',
+      'ProductDeleted 4',
+    ]);
     expect(plan.outcomes.map((o) => o.kind)).toEqual(['applied', 'applied', 'applied', 'applied']);
     // Created and gone within the batch: nothing to write to the products table.
     expect(plan.save).toEqual([]);
@@ -82,7 +87,7 @@ describe('planning a batch of commands', () => {
     const redelivered = update(lampId, 9);
     const plan = given([existing(lampId, 1)]).when([redelivered, first, first], new Set([first.commandId]));
     expect(plan.outcomes.map((o) => o.kind)).toEqual(['duplicate', 'applied', 'duplicate']);
-    expect(summary(plan.events)).toEqual(['updated 2']);
+    expect(summary(plan.events)).toEqual(['ProductUpdated 2']);
   });
 
   it('rejects a create of an existing product and forgets its id; its neighbours apply', () => {
@@ -94,7 +99,7 @@ describe('planning a batch of commands', () => {
       rejection: { code: 'PRODUCT_ALREADY_EXISTS', productId: lampId },
     });
     expect(plan.forget).toEqual([taken.commandId]);
-    expect(summary(plan.events)).toEqual(['updated 4', 'created 1']);
+    expect(summary(plan.events)).toEqual(['ProductUpdated 4', 'ProductCreated 1']);
   });
 
   it('parks an update or delete of an unknown product read from Kafka; refuses one from gRPC', () => {
@@ -118,7 +123,12 @@ describe('planning a batch of commands', () => {
     ]);
     const plan = given([], parked).when([create(lampId), create(deskId)]);
 
-    expect(summary(plan.events)).toEqual(['created 1', 'updated 2', 'deleted 3', 'created 1']);
+    expect(summary(plan.events)).toEqual([
+      'ProductCreated 1',
+      'ProductUpdated 2',
+      'ProductDeleted 3',
+      'ProductCreated 1',
+    ]);
     expect(plan.events[1]?.traceHeaders).toEqual(parkedUpdate.traceHeaders);
     expect(plan.outcomes.map((o) => o.kind)).toEqual(['applied', 'applied']);
     expect(plan.park).toEqual([]);
@@ -131,7 +141,7 @@ describe('planning a batch of commands', () => {
     const late = update(lampId, 9);
     const parked = new Map([[lampId, [{ envelope: remove(lampId) }, { envelope: late, parkedAt }]]]);
     const plan = given([], parked).when([create(lampId)]);
-    expect(summary(plan.events)).toEqual(['created 1', 'deleted 2']);
+    expect(summary(plan.events)).toEqual(['ProductCreated 1', 'ProductDeleted 2']);
     expect(plan.park).toEqual([{ envelope: late, parkedAt }]);
   });
 

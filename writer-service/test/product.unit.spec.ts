@@ -41,7 +41,7 @@ describe('decide', () => {
       expect(given(undefined).when(create)).toEqual({
         ok: true,
         event: {
-          kind: 'created',
+          type: 'ProductCreated',
           product: {
             productId,
             name: 'Lamp',
@@ -82,7 +82,7 @@ describe('decide', () => {
       expect(given(lamp).when(update)).toEqual({
         ok: true,
         event: {
-          kind: 'updated',
+          type: 'ProductUpdated',
           product: {
             productId,
             name: 'Big lamp',
@@ -105,13 +105,15 @@ describe('decide', () => {
         price: lamp.price,
       };
       const decision = given(lamp).when(same as ProductCommand);
-      expect(decision.ok && decision.event.kind === 'updated' && decision.event.product.version).toBe(4);
+      expect(decision.ok && decision.event.type === 'ProductUpdated' && decision.event.product.version).toBe(
+        4,
+      );
     });
 
     it('delete: deleted at version 4, now', () => {
       expect(given(lamp).when(remove)).toEqual({
         ok: true,
-        event: { kind: 'deleted', productId, version: 4, deletedAt: now },
+        event: { type: 'ProductDeleted', productId, version: 4, deletedAt: now },
       });
     });
   });

@@ -9,8 +9,10 @@ export type { ProtoGrpcType as WriterProto } from './generated/writer.js';
 export { decodeMessage, encodeMessage, type KafkaMessageName, type KafkaMessages } from './kafka-codec.js';
 export {
   assertNever,
+  eventVersion,
   fromWireProduct,
   type Product,
+  type ProductEvent,
   toWireProduct,
   type WireProduct,
   type WireProductChange,

@@ -18,6 +18,25 @@ export interface Product {
 }
 
 /**
+ * What happened to a product, as the writer commits it and the reader applies it; named as the
+ * Kafka messages that carry them (kafkaMessages.ProductCreated, ...).
+ */
+export type ProductEvent =
+  | { readonly type: 'ProductCreated'; readonly product: Product }
+  | { readonly type: 'ProductUpdated'; readonly product: Product }
+  | {
+      readonly type: 'ProductDeleted';
+      readonly productId: string;
+      /** The last version + 1, so a stale update arriving later cannot resurrect the product. */
+      readonly version: number;
+      readonly deletedAt: Date;
+    };
+
+/** The version a product is at after the event: the order and deduplication key of receivers. */
+export const eventVersion = (event: ProductEvent): number =>
+  event.type === 'ProductDeleted' ? event.version : event.product.version;
+
+/**
  * products.Product (proto/product.proto), the one wire form that events and both gRPC APIs carry;
  * every product leaves with its version so receivers can tell how fresh it is.
  */

@@ -1,7 +1,8 @@
-import { assertNever, type Product } from '@cqrs-products/contracts';
+import { assertNever, type Product, type ProductEvent } from '@cqrs-products/contracts';
 
 /** A product as the read model serves it (the one product type of packages/contracts). */
-export type { Product } from '@cqrs-products/contracts';
+export type { Product, ProductEvent } from '@cqrs-products/contracts';
+export { eventVersion } from '@cqrs-products/contracts';
 
 /**
  * What a delete leaves behind. Removing the document would forget its version, and a stale
@@ -18,19 +19,6 @@ export interface Tombstone {
 export type StoredProduct =
   | { readonly kind: 'live'; readonly product: Product }
   | { readonly kind: 'deleted'; readonly tombstone: Tombstone };
-
-export type ProductEvent =
-  | { readonly type: 'ProductCreated'; readonly product: Product }
-  | { readonly type: 'ProductUpdated'; readonly product: Product }
-  | {
-      readonly type: 'ProductDeleted';
-      readonly productId: string;
-      readonly version: number;
-      readonly deletedAt: Date;
-    };
-
-export const eventVersion = (event: ProductEvent): number =>
-  event.type === 'ProductDeleted' ? event.version : event.product.version;
 
 export const storedVersion = (stored: StoredProduct): number =>
   stored.kind === 'live' ? stored.product.version : stored.tombstone.version;

@@ -1,22 +1,11 @@
-import { assertNever, type Product, type ProductCommand } from '@cqrs-products/contracts';
+import { assertNever, type Product, type ProductCommand, type ProductEvent } from '@cqrs-products/contracts';
 
 /**
  * The write model of a product and the rules for changing it, free of I/O: given a command and
  * the current state (undefined when the product does not exist), decide which event happens.
  */
 
-export type { Product, ProductCommand } from '@cqrs-products/contracts';
-
-export type ProductEvent =
-  | { readonly kind: 'created'; readonly product: Product }
-  | { readonly kind: 'updated'; readonly product: Product }
-  | {
-      readonly kind: 'deleted';
-      readonly productId: string;
-      /** The last version + 1, so a stale update arriving later cannot resurrect the product. */
-      readonly version: number;
-      readonly deletedAt: Date;
-    };
+export type { Product, ProductCommand, ProductEvent } from '@cqrs-products/contracts';
 
 /** Codes match the writer's error catalogue (errors.ts). */
 export type ProductRejection =
@@ -37,7 +26,7 @@ export function decide(command: ProductCommand, current: Product | undefined, no
       if (current) return reject({ code: 'PRODUCT_ALREADY_EXISTS', productId: command.productId });
       const { productId, name, description, price } = command;
       return accept({
-        kind: 'created',
+        type: 'ProductCreated',
         product: { productId, name, description, price, version: 1, createdAt: now, updatedAt: now },
       });
     }
@@ -45,14 +34,14 @@ export function decide(command: ProductCommand, current: Product | undefined, no
       if (!current) return reject({ code: 'PRODUCT_NOT_FOUND', productId: command.productId });
       const { name, description, price } = command;
       return accept({
-        kind: 'updated',
+        type: 'ProductUpdated',
         product: { ...current, name, description, price, version: current.version + 1, updatedAt: now },
       });
     }
     case 'delete': {
       if (!current) return reject({ code: 'PRODUCT_NOT_FOUND', productId: command.productId });
       return accept({
-        kind: 'deleted',
+        type: 'ProductDeleted',
         productId: current.productId,
         version: current.version + 1,
         deletedAt: now,

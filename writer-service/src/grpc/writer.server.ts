@@ -95,7 +95,7 @@ async function unavailableDuringOutage<T>(work: Promise<T>): Promise<T> {
  * command (no Kafka origin) is refused, never parked, when its product is unknown.
  */
 function productOf(result: CommandResult): Product {
-  if (result.kind !== 'applied' || result.event.kind === 'deleted')
+  if (result.kind !== 'applied' || result.event.type === 'ProductDeleted')
     throw new Error(`unexpected command result: ${result.kind}`);
   return result.event.product;
 }

@@ -37,22 +37,22 @@ export function toOutboxRow(
 }
 
 function encodeEvent(event: ProductEvent, topics: ProductTopics['events']) {
-  switch (event.kind) {
-    case 'created':
+  switch (event.type) {
+    case 'ProductCreated':
       return {
         aggregateId: event.product.productId,
         topic: topics.created,
         messageType: 'ProductCreated',
         payload: encodeMessage('ProductCreated', { Product: toWireProduct(event.product) }),
       };
-    case 'updated':
+    case 'ProductUpdated':
       return {
         aggregateId: event.product.productId,
         topic: topics.updated,
         messageType: 'ProductUpdated',
         payload: encodeMessage('ProductUpdated', { Product: toWireProduct(event.product) }),
       };
-    case 'deleted':
+    case 'ProductDeleted':
       return {
         aggregateId: event.productId,
         topic: topics.deleted,
