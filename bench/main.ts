@@ -12,10 +12,17 @@
  *     [--runs 3] [--visible-every 20] [--visible-probe get|redis] [--poll-ms 10] [--drain-timeout 60]
  *     [--seed-batch 1000] [--seed-timeout 3600] [--reuse-factor 1.5] [--partitions 10]
  *   npm run bench -- --scale --reset [--existing ...]   drops the kept bench data and exits
+ *
+ * Command path of the gateway alone (post-path.ts): the compiled gateway against Kafka, open-loop
+ * creates, beside a bare Fastify route; --cpu-prof profiles both and summarises each rate.
+ *   npm run bench -- --post-path [--rates 1000,2000] [--seconds 10] [--runs 3] [--cpu-prof] [--label after]
+ *     [--targets gateway,bare] [--gateway-env KAFKA_PRODUCER_LINGER_MS=5,LOG_LEVEL=warn]
+ *     [--baseline <copy of api-gateway with an older dist> --targets gateway,baseline,bare]
  */
 import { parseArgs } from 'node:util';
 import { testEndpoints } from '@cqrs-products/testing';
 import { runDefault } from './default-run.js';
+import { runPostPath, type Target } from './post-path.js';
 import { log } from './results.js';
 import { parseScaleOptions } from './scale-options.js';
 import { writeScaleResults } from './scale-report.js';
@@ -25,6 +32,12 @@ import { benchDataName, dropBenchData } from './scale-stack.js';
 const { values: args } = parseArgs({
   options: {
     scale: { type: 'boolean', default: false },
+    'post-path': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    label: { type: 'string', default: 'results' },
+    targets: { type: 'string', default: 'gateway,bare' },
+    'gateway-env': { type: 'string', default: '' },
+    baseline: { type: 'string' },
     reset: { type: 'boolean', default: false },
     rates: { type: 'string' },
     seconds: { type: 'string' },
@@ -48,7 +61,24 @@ const numbers = (list: string) => list.split(',').map(Number);
 // OTEL_* at a collector, so the numbers do not depend on one being there.
 process.env.OTEL_TRACES_EXPORTER ??= 'none';
 
-if (!args.scale && !args.reset) {
+if (args['post-path']) {
+  const summary = await runPostPath({
+    rates: numbers(args.rates ?? '1000,2000'),
+    seconds: Number(args.seconds ?? '10'),
+    runs: Number(args.runs ?? '3'),
+    cpuProf: args['cpu-prof'],
+    label: args.label,
+    targets: args.targets.split(',') as Target[],
+    baselineDir: args.baseline,
+    gatewayEnv: Object.fromEntries(
+      args['gateway-env']
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    ),
+  });
+  console.log(JSON.stringify(summary, null, 2));
+} else if (!args.scale && !args.reset) {
   await runDefault({
     rates: numbers(args.rates ?? '50,200,500,1000'),
     seconds: Number(args.seconds ?? '5'),
