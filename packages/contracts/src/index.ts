@@ -9,7 +9,10 @@ export type { ProtoGrpcType as WriterProto } from './generated/writer.js';
 export { decodeMessage, encodeMessage, type KafkaMessageName, type KafkaMessages } from './kafka-codec.js';
 export {
   assertNever,
+  eventKinds,
+  eventTypes,
   eventVersion,
+  fromWireChange,
   fromWireProduct,
   type Product,
   type ProductEvent,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Product__Output as WireProduct } from './generated/products/Product.js';
 import { productFields } from './product-schema.js';
 import { fromTimestamp, toTimestamp } from './timestamp.js';
+import type { EventKind } from './topics.js';
 
 export type { WireProduct };
 
@@ -31,6 +32,20 @@ export type ProductEvent =
       readonly version: number;
       readonly deletedAt: Date;
     };
+
+/** The events of each event topic: their type is the name of the Kafka message that carries them. */
+export const eventTypes = {
+  created: 'ProductCreated',
+  updated: 'ProductUpdated',
+  deleted: 'ProductDeleted',
+} as const satisfies Record<EventKind, ProductEvent['type']>;
+
+/** The topic kind of each event type (eventTypes the other way round). */
+export const eventKinds = {
+  ProductCreated: 'created',
+  ProductUpdated: 'updated',
+  ProductDeleted: 'deleted',
+} as const satisfies { [T in keyof typeof eventTypes as (typeof eventTypes)[T]]: T };
 
 /** The version a product is at after the event: the order and deduplication key of receivers. */
 export const eventVersion = (event: ProductEvent): number =>
@@ -100,6 +115,14 @@ export const wireRequestSchemas = {
   byId: z.object({ ProductID: productFields.productId }),
 };
 export type WireProductChange = z.infer<typeof wireRequestSchemas.change>;
+
+/** The fields of a create or update, from wire names to ours. */
+export const fromWireChange = (change: WireProductChange) => ({
+  productId: change.ProductID,
+  name: change.Name,
+  description: change.Description,
+  price: change.Price,
+});
 
 /** Ends an exhaustive switch: a new message kind fails to compile until it is handled. */
 export function assertNever(value: never): never {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  fromWireChange,
   type LoadedProto,
   paging,
   productFields,
   type ReaderProto,
   toWireProduct,
+  type WireProductChange,
   wireRequestSchemas,
 } from '@cqrs-products/contracts';
 import { type GrpcServer, startGrpcServer, type UnaryLog, unary } from '@cqrs-products/grpc';
@@ -75,6 +77,12 @@ export function startReaderServer({
   log,
   metrics,
 }: ReaderServerOptions): Promise<GrpcServer> {
+  const forwardChange =
+    (kind: 'create' | 'update') =>
+    async (change: WireProductChange, call: { readonly metadata: Metadata }) => {
+      await forward({ kind, ...fromWireChange(change) }, traceOf(call.metadata));
+      return { ProductID: change.ProductID };
+    };
   const handlers = {
     GetProductById: unary(
       'GetProductById',
@@ -106,38 +114,8 @@ export function startReaderServer({
       },
       log,
     ),
-    CreateProduct: unary(
-      'CreateProduct',
-      requests.create,
-      async ({ ProductID, Name, Description, Price }, call) => {
-        const command = {
-          kind: 'create',
-          productId: ProductID,
-          name: Name,
-          description: Description,
-          price: Price,
-        } as const;
-        await forward(command, traceOf(call.metadata));
-        return { ProductID };
-      },
-      log,
-    ),
-    UpdateProduct: unary(
-      'UpdateProduct',
-      requests.update,
-      async ({ ProductID, Name, Description, Price }, call) => {
-        const command = {
-          kind: 'update',
-          productId: ProductID,
-          name: Name,
-          description: Description,
-          price: Price,
-        } as const;
-        await forward(command, traceOf(call.metadata));
-        return { ProductID };
-      },
-      log,
-    ),
+    CreateProduct: unary('CreateProduct', requests.create, forwardChange('create'), log),
+    UpdateProduct: unary('UpdateProduct', requests.update, forwardChange('update'), log),
     DeleteProductByID: unary(
       'DeleteProductByID',
       requests.byId,

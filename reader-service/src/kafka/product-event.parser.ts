@@ -1,6 +1,7 @@
 import {
   decodeWire,
   type EventKind,
+  eventTypes,
   fromTimestamp,
   fromWireProduct,
   productFields,
@@ -11,12 +12,6 @@ import {
 import { PoisonMessageError } from '@cqrs-products/kafka';
 import { z } from 'zod';
 import type { ProductEvent } from '../domain/product.js';
-
-const messageTypes = {
-  created: 'ProductCreated',
-  updated: 'ProductUpdated',
-  deleted: 'ProductDeleted',
-} as const satisfies Record<EventKind, ProductEvent['type']>;
 
 const changedSchema = z.object({ Product: wireProductSchema });
 const deletedSchema = z.object({
@@ -33,7 +28,7 @@ const poisonCodes = { undecodable: 'UNDECODABLE_EVENT', invalid: 'INVALID_EVENT'
  * poison message (PoisonMessageError): retrying cannot fix it, so it goes to the DLQ at once.
  */
 export function parseProductEvent(kind: EventKind, bytes: Buffer | null): ProductEvent {
-  const type = messageTypes[kind];
+  const type = eventTypes[kind];
   if (type === 'ProductDeleted') {
     const event = decoded(type, bytes, deletedSchema);
     return {

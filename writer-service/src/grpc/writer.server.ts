@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  fromWireChange,
   toWireProduct,
-  type WireProductChange,
   type WriterProto,
   wireRequestSchemas,
 } from '@cqrs-products/contracts';
@@ -46,7 +46,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
       'CreateProduct',
       wireRequestSchemas.change,
       async (req, call) => {
-        const result = await run({ kind: 'create', ...fieldsOf(req) }, 'CreateProduct', call.metadata);
+        const result = await run({ kind: 'create', ...fromWireChange(req) }, 'CreateProduct', call.metadata);
         return { ProductID: productOf(result).productId };
       },
       log,
@@ -55,7 +55,7 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
       'UpdateProduct',
       wireRequestSchemas.change,
       async (req, call) => {
-        const result = await run({ kind: 'update', ...fieldsOf(req) }, 'UpdateProduct', call.metadata);
+        const result = await run({ kind: 'update', ...fromWireChange(req) }, 'UpdateProduct', call.metadata);
         return { Product: toWireProduct(productOf(result)) };
       },
       log,
@@ -72,13 +72,6 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
     ),
   });
 }
-
-const fieldsOf = (req: WireProductChange) => ({
-  productId: req.ProductID,
-  name: req.Name,
-  description: req.Description,
-  price: req.Price,
-});
 
 /** A database outage tells the caller to retry later (UNAVAILABLE); it is not a bug (INTERNAL). */
 async function unavailableDuringOutage<T>(work: Promise<T>): Promise<T> {

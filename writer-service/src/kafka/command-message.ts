@@ -1,6 +1,7 @@
 import {
   type CommandKind,
   decodeWire,
+  fromWireChange,
   headerNames,
   type ProductTopics,
   type WireProductChange,
@@ -95,9 +96,7 @@ function decodeCommand(kind: CommandKind, value: Buffer | null): ProductCommand 
     );
   }
   const data = decoded.value as WireProductChange;
-  return kind === 'delete'
-    ? { kind, productId: data.ProductID }
-    : { kind, productId: data.ProductID, name: data.Name, description: data.Description, price: data.Price };
+  return kind === 'delete' ? { kind, productId: data.ProductID } : { kind, ...fromWireChange(data) };
 }
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {

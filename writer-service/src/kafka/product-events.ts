@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   assertNever,
   encodeMessage,
+  eventKinds,
   headerNames,
   type ProductTopics,
   protobufContentType,
@@ -37,26 +38,19 @@ export function toOutboxRow(
 }
 
 function encodeEvent(event: ProductEvent, topics: ProductTopics['events']) {
+  const base = { topic: topics[eventKinds[event.type]], messageType: event.type };
   switch (event.type) {
     case 'ProductCreated':
-      return {
-        aggregateId: event.product.productId,
-        topic: topics.created,
-        messageType: 'ProductCreated',
-        payload: encodeMessage('ProductCreated', { Product: toWireProduct(event.product) }),
-      };
     case 'ProductUpdated':
       return {
+        ...base,
         aggregateId: event.product.productId,
-        topic: topics.updated,
-        messageType: 'ProductUpdated',
-        payload: encodeMessage('ProductUpdated', { Product: toWireProduct(event.product) }),
+        payload: encodeMessage(event.type, { Product: toWireProduct(event.product) }),
       };
     case 'ProductDeleted':
       return {
+        ...base,
         aggregateId: event.productId,
-        topic: topics.deleted,
-        messageType: 'ProductDeleted',
         payload: encodeMessage('ProductDeleted', {
           ProductID: event.productId,
           Version: event.version,
