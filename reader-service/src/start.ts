@@ -23,6 +23,7 @@ import { productCommandForwarder } from './kafka/product-commands.js';
 import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
 import { cacheMetrics, fallbackMetrics, observeMongoCommands, projectionMetrics } from './metrics.js';
 import { type CacheRepairDocument, createCacheRepairLog } from './mongo/cache-repair.repository.js';
+import { heartbeatFrequencyMs, watchMongoClient } from './mongo/client-health.js';
 import { createProductRepository, type ProductDocument } from './mongo/product.repository.js';
 import { followActiveCollection } from './mongo/read-model-pointer.js';
 import { isSearchStoreUnavailable } from './postgres/search-database.js';
@@ -61,6 +62,8 @@ export async function start(config: Config): Promise<ReaderService> {
     // would hold its batch, and with it its partition, for good. The slowest legitimate call (a
     // batch delete or a warm-up page at 100k products on FerretDB) takes seconds.
     socketTimeoutMS: 30_000,
+    // Said explicitly: the monitor watchdog (mongo/client-health.ts) counts in heartbeats.
+    heartbeatFrequencyMS: heartbeatFrequencyMs,
     monitorCommands: true,
   });
   observeMongoCommands(mongo, db);
@@ -153,6 +156,7 @@ export async function start(config: Config): Promise<ReaderService> {
   });
 
   await index?.start();
+  const mongoWatchdog = watchMongoClient(mongo, log.child({ component: 'mongo' }));
   const searchStore = search.repository;
   const tokens = createCommandTokens(redis, keyPrefix, log.child({ component: 'tokens' }));
   const projection = createProjection({
@@ -227,6 +231,7 @@ export async function start(config: Config): Promise<ReaderService> {
       cache.close();
       await redis.quit().catch(() => redis.disconnect());
       await search.close();
+      mongoWatchdog.stop();
       await mongo.close();
       await metricsServer.close();
       await probes.close();

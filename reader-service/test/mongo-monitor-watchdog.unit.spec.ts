@@ -1,0 +1,66 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type MonitorWatchdog, watchMongoMonitor } from '../src/mongo/client-health.js';
+
+const quietLog = { info: () => {}, warn: () => {}, error: vi.fn() };
+let watchdog: MonitorWatchdog | undefined;
+afterEach(() => watchdog?.stop());
+
+/** A client's SDAM events and a clock the test moves. */
+function driver() {
+  const events = new EventEmitter();
+  let clock = 0;
+  return {
+    events,
+    now: () => clock,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+describe('the MongoDB monitor watchdog', () => {
+  it('leaves a client alone while its monitor keeps checking, even a server that stays down', async () => {
+    const d = driver();
+    const reconnect = vi.fn(async () => {});
+    watchdog = watchMongoMonitor({ ...d, reconnect, log: quietLog, stallAfterMs: 1_000, checkEveryMs: 2 });
+    for (let i = 0; i < 10; i++) {
+      d.advance(500);
+      d.events.emit('serverHeartbeatStarted', {});
+      d.events.emit('serverHeartbeatFailed', { failure: new Error('connect ECONNREFUSED') });
+      await settle();
+    }
+    expect(reconnect).not.toHaveBeenCalled();
+  });
+
+  it('opens the client again once no check has started for longer than the stall limit', async () => {
+    const d = driver();
+    const reconnect = vi.fn(async () => {});
+    watchdog = watchMongoMonitor({ ...d, reconnect, log: quietLog, stallAfterMs: 1_000, checkEveryMs: 2 });
+    d.advance(1_001);
+    await vi.waitFor(() => expect(reconnect).toHaveBeenCalledTimes(1));
+    expect(watchdog.reconnects()).toBe(1);
+    // The new client's checks start again: no second reconnect.
+    d.events.emit('serverHeartbeatStarted', {});
+    await settle();
+    expect(reconnect).toHaveBeenCalledTimes(1);
+  });
+
+  it('tries again after another silence when opening the client failed', async () => {
+    const d = driver();
+    const reconnect = vi
+      .fn<() => Promise<void>>()
+      .mockRejectedValueOnce(new Error('server selection timed out'))
+      .mockResolvedValue();
+    watchdog = watchMongoMonitor({ ...d, reconnect, log: quietLog, stallAfterMs: 1_000, checkEveryMs: 2 });
+    d.advance(1_001);
+    await vi.waitFor(() => expect(reconnect).toHaveBeenCalledTimes(1));
+    await settle();
+    expect(reconnect).toHaveBeenCalledTimes(1);
+    d.advance(1_001);
+    await vi.waitFor(() => expect(watchdog?.reconnects()).toBe(1));
+    expect(reconnect).toHaveBeenCalledTimes(2);
+  });
+});
