@@ -44,6 +44,8 @@ const outageMs = (base: number) => seconds(base * Math.min(scale, 2));
 const convergeTimeoutMs = 150_000;
 const scenarioTimeoutMs = 360_000 + streamShape.leadMs + streamShape.trailMs;
 
+// Warnings and errors only: what a failed scenario prints is what the services said during it.
+const serviceLogLevel = process.env.FAULTS_LOG_LEVEL ?? 'warn';
 const endpoints = testEndpoints();
 const kafka = new Kafka({
   clientId: 'fault-suite',
@@ -135,7 +137,7 @@ describe('the pipeline under faults: every accepted command is applied exactly o
     it(
       `${scenario.spec}: nothing lost, nothing duplicated, read model and cache equal PostgreSQL, only poison dead-lettered`,
       async () => {
-        const stack = await startStack(endpoints, 'error');
+        const stack = await startStack(endpoints, serviceLogLevel);
         // The fault restarts the server under the test database's idle connections.
         stack.database.pool.on('error', () => {});
         const mongo = new MongoClient(stack.mongoUri);
@@ -169,7 +171,7 @@ describe('the pipeline under faults: every accepted command is applied exactly o
           const outputs = ['writer-service', 'reader-service'] as const;
           expect(
             markerVisible,
-            `the marker becomes visible\n${outputs.map((n) => `${n}:\n${stack.services[n].output().slice(-3_000)}`).join('\n')}`,
+            `the marker becomes visible\n${outputs.map((n) => `${n}:\n${stack.services[n].output().slice(-20_000)}`).join('\n')}`,
           ).toBe(true);
 
           await admin.connect();

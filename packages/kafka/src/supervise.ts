@@ -9,6 +9,8 @@ export interface SuperviseOptions {
   readonly restartDelay?: BackoffPolicy;
   /** How often the runner's health is looked at (default 1 s). */
   readonly checkIntervalMs?: number;
+  /** How long a replaced runner may take to stop before its replacement starts anyway (10 s). */
+  readonly stopTimeoutMs?: number;
   /** Called with each replacement's reason (metrics). */
   readonly onRestart?: (reason: string) => void;
   /** Called with the current runner's health at every check (metrics). */
@@ -30,6 +32,7 @@ export async function superviseConsumer(
   options: SuperviseOptions = {},
 ): Promise<ConsumerRunner> {
   const restartDelay = options.restartDelay ?? defaultRestartDelay;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   let stopping = false;
   let restarting: Promise<void> | undefined;
   let interruptWait: (() => void) | undefined;
@@ -60,7 +63,19 @@ export async function superviseConsumer(
   };
 
   const replace = async (crashed: ConsumerRunner): Promise<void> => {
-    await crashed.stop().catch(() => {});
+    // A kafkajs consumer told to disconnect while it restarts itself after a crash can wait for
+    // good: the fault suite's writer sat "being replaced" for minutes after a broker outage, its
+    // commands unconsumed. The old consumer is left to finish disconnecting on its own; a
+    // straggler that rejoins only shares the group (consumers are idempotent).
+    const stopped = await Promise.race([
+      crashed.stop().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), stopTimeoutMs).unref()),
+    ]);
+    if (!stopped)
+      log.warn({ stopTimeoutMs }, 'the stalled consumer did not stop in time, starting a new one anyway');
     for (let attempt = 1; !stopping; attempt++) {
       await wait(backoffDelay(restartDelay, attempt));
       if (stopping) return;

@@ -31,7 +31,7 @@ function fakeRunner() {
 }
 type FakeRunner = ReturnType<typeof fakeRunner>;
 
-async function supervised(failFirstStarts = 0) {
+async function supervised(failFirstStarts = 0, extra: { stopTimeoutMs?: number } = {}) {
   const started: FakeRunner[] = [];
   const restarts: string[] = [];
   let failures = failFirstStarts;
@@ -43,7 +43,7 @@ async function supervised(failFirstStarts = 0) {
       return next as unknown as ConsumerRunner;
     },
     silent,
-    { restartDelay: fastRestart, checkIntervalMs: 5, onRestart: (reason) => restarts.push(reason) },
+    { restartDelay: fastRestart, checkIntervalMs: 5, onRestart: (reason) => restarts.push(reason), ...extra },
   );
   return { runner, started, restarts };
 }
@@ -93,5 +93,16 @@ describe('consumer supervision', () => {
     started[0]?.crash(false);
     await new Promise((r) => setTimeout(r, 30));
     expect(started).toHaveLength(1);
+  });
+
+  it('replaces a stalled consumer whose stop never returns, after the stop timeout', async () => {
+    const { runner, started } = await supervised(0, { stopTimeoutMs: 20 });
+    const first = started[0] as FakeRunner;
+    first.stop = () => new Promise(() => {});
+    first.stalled = 'no fetch for 31000 ms';
+    await until(() => started.length === 2);
+    expect(runner.consumer).toBe(started[1]?.consumer);
+    expect(runner.health().stalled).toBeUndefined();
+    await runner.stop();
   });
 });
