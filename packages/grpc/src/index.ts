@@ -1,2 +1,2 @@
 export { type GrpcServer, type GrpcServerOptions, startGrpcServer } from './server.js';
-export { describeIssues, type GrpcError, toGrpcError, type UnaryLog, unary } from './unary.js';
+export { type GrpcError, toGrpcError, type UnaryLog, unary } from './unary.js';

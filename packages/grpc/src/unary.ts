@@ -1,3 +1,4 @@
+import { describeIssues } from '@cqrs-products/contracts';
 import { isAppError } from '@cqrs-products/errors';
 import { Metadata, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
 import type { z } from 'zod';
@@ -27,11 +28,6 @@ export function toGrpcError(error: unknown, log: UnaryLog, method: string): Grpc
   return { code: status.INTERNAL, details: 'internal error' };
 }
 
-/** "Name: must not be empty; Price: must not be negative" */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
-}
-
 /**
  * Wraps a unary method: validates the request with `schema` (INVALID_ARGUMENT when it does not
  * match), runs `handler` with the parsed value and maps its failures with `toGrpcError`.
@@ -45,7 +41,7 @@ export function unary<S extends z.ZodType, Res>(
   return (call, callback) => {
     const parsed = schema.safeParse(call.request);
     if (!parsed.success) {
-      callback({ code: status.INVALID_ARGUMENT, details: describeIssues(parsed.error) });
+      callback({ code: status.INVALID_ARGUMENT, details: describeIssues(parsed.error, 'request') });
       return;
     }
     handler(parsed.data, call).then(
