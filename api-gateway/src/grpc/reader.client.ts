@@ -1,4 +1,10 @@
-import { fromTimestamp, loadReaderProto, type WireProduct } from '@cqrs-products/contracts';
+import {
+  fromTimestamp,
+  type GetProductByIdRes,
+  loadReaderProto,
+  type SearchRes,
+  type WireProduct,
+} from '@cqrs-products/contracts';
 import { activeTraceSampled } from '@cqrs-products/tracing';
 import { credentials, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { errors } from '../errors.js';
@@ -96,7 +102,7 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
   /** Resolves with the product, or with null when the reader answered without one. */
   const getById = (productId: string, metadata?: Metadata, freshness: Freshness = {}) =>
     new Promise<ProductView | null>((resolve, reject) => {
-      const callback = (error: ServiceError | null, response?: { Product: WireProduct | null }) => {
+      const callback = (error: ServiceError | null, response?: GetProductByIdRes) => {
         if (error) return reject(error);
         resolve(response?.Product ? toProductView(response.Product) : null);
       };
@@ -123,17 +129,7 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
       ),
     search: ({ search, page, size }, metadata) =>
       new Promise((resolve, reject) => {
-        const callback = (
-          error: ServiceError | null,
-          r?: {
-            TotalCount: number;
-            TotalPages: number;
-            Page: number;
-            Size: number;
-            HasMore: boolean;
-            Products: WireProduct[];
-          },
-        ) => {
+        const callback = (error: ServiceError | null, r?: SearchRes) => {
           if (error || !r) return reject(error ? fromGrpcError(error) : new Error('empty search response'));
           resolve({
             totalCount: r.TotalCount,
