@@ -1,14 +1,13 @@
-import { type ProductCommand, productCommandMessage, productTopics } from '@cqrs-products/contracts';
+import {
+  type ProductCommand,
+  type ProductFields,
+  productCommandMessage,
+  productTopics,
+} from '@cqrs-products/contracts';
 import type { Producer } from '@cqrs-products/kafka';
 import type { CommandBatching } from './command-batching.js';
 import { createCommandPublisher } from './command-publisher.js';
 import type { CommandPublisherMetrics } from './command-publisher.metrics.js';
-
-export interface ProductFields {
-  readonly name: string;
-  readonly description: string;
-  readonly price: number;
-}
 
 /** Publishes product commands; each resolves with the command's message id once Kafka acked it. */
 export interface ProductCommands {

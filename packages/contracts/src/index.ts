@@ -29,6 +29,7 @@ export {
 export {
   type ProductCommand,
   type ProductCommandMessage,
+  type ProductFields,
   productCommandMessage,
 } from './product-commands.js';
 export { type ProductInput, paging, productFields, productInputSchema } from './product-schema.js';

@@ -1,11 +1,15 @@
 import type { KafkaMessages } from './kafka-codec.js';
 import type { ProductTopics } from './topics.js';
 
-interface ProductCommandFields {
-  readonly productId: string;
+/** What a client chooses about a product on create and update. */
+export interface ProductFields {
   readonly name: string;
   readonly description: string;
   readonly price: number;
+}
+
+interface ProductCommandFields extends ProductFields {
+  readonly productId: string;
 }
 
 /** A change a client asks for, whoever accepts it (the gateway's REST API, the reader's gRPC API). */
