@@ -163,8 +163,12 @@ describe('the pipeline under faults: every accepted command is applied exactly o
           const streamEndedAt = Date.now();
           expectAllServicesRunning(stack);
 
-          // A create sent after everything else becomes visible: no partition on the way is stuck.
-          const marker = await stream.create({ name: 'Marker lamp', description: 'last one', price: 1 });
+          // A create sent after everything else (again after a 503, as a client would) becomes
+          // visible: no partition on the way is stuck.
+          const marker = await stream.createEventually(
+            { name: 'Marker lamp', description: 'last one', price: 1 },
+            60_000,
+          );
           expect(marker, 'the marker create is accepted').toBeDefined();
           const markerVisible = await stream.visible(marker as string, 1, 120_000);
           // When it is not, what the consumers said is the first thing to read.

@@ -137,7 +137,10 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
         expectAllInstancesRunning(stack);
 
         // A create sent after everything else becomes visible: no partition on the way is stuck.
-        const marker = await stream.create({ name: 'Marker lamp', description: 'last one', price: 1 });
+        const marker = await stream.createEventually(
+          { name: 'Marker lamp', description: 'last one', price: 1 },
+          60_000,
+        );
         expect(marker, 'the marker create is accepted').toBeDefined();
         expect(await stream.visible(marker as string, 1, 120_000), 'the marker becomes visible').toBe(true);
 

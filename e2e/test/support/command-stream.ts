@@ -40,6 +40,11 @@ export interface CommandStream {
   readonly tally: StreamTally;
   /** Sends one create (e.g. a marker) outside the worker loop; the product id if accepted. */
   create(fields: ProductFields): Promise<string | undefined>;
+  /**
+   * Sends creates as a client would after a 503 (each a new product, every rejection counted)
+   * until one is accepted; undefined if none is within the timeout.
+   */
+  createEventually(fields: ProductFields, timeoutMs: number): Promise<string | undefined>;
   /** Polls GET until the product shows `version`; false after the timeout. */
   visible(productId: string, version: number, timeoutMs: number): Promise<boolean>;
   /** Workers finish the product they are on, then stop; resolves when all have. */
@@ -114,6 +119,15 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     return productId;
   };
 
+  const createEventually = async (fields: ProductFields, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const productId = await create(fields);
+      if (productId || Date.now() > deadline) return productId;
+      await sleep(1_000);
+    }
+  };
+
   const visible = async (productId: string, version: number, timeoutMs: number): Promise<boolean> => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -161,6 +175,7 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     products,
     tally,
     create,
+    createEventually,
     visible,
     stop: async () => {
       stopping = true;
