@@ -1,7 +1,8 @@
 import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
-import type { ReceivedMessage } from '@cqrs-products/kafka';
+import { PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
+import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { decodeBatch } from '../src/kafka/product-events.consumer.js';
+import { classifyMongoFailure, decodeBatch } from '../src/kafka/product-events.consumer.js';
 
 const at = toTimestamp(new Date('2024-05-06T07:08:09.123Z'));
 const created = (ProductID: string) =>
@@ -23,5 +24,20 @@ describe('decoding a batch of events', () => {
     expect(verdicts.map((v) => v.kind)).toEqual(['done', 'dead-letter', 'done']);
     expect(verdicts[1]).toMatchObject({ error: { code: 'UNDECODABLE_EVENT' } });
     expect(events.map((e) => e.type === 'ProductCreated' && e.product.productId)).toEqual(ids);
+  });
+});
+
+describe('classifying a projection failure', () => {
+  it.each([
+    ['a network error', new MongoNetworkError('connection reset')],
+    ['no server selected', new MongoServerSelectionError('no server', { servers: new Map() } as never)],
+    ['a client not connected', new MongoNotConnectedError('not connected')],
+  ])('waits out %s (transient): MongoDB is down, not the event bad', (_, error) => {
+    expect(classifyMongoFailure(error)).toBe('transient');
+  });
+
+  it('dead-letters poison at once and retries anything else a bounded number of times', () => {
+    expect(classifyMongoFailure(new PoisonMessageError('bad', 'X'))).toBe('permanent');
+    expect(classifyMongoFailure(new Error('a bug'))).toBe('unknown');
   });
 });

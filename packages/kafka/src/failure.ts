@@ -31,13 +31,15 @@ const transientNetworkCodes = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Default classification: our poison marker is permanent, connection failures transient. */
+/**
+ * Default classification: our poison marker is permanent, network and Kafka failures transient.
+ * A store's own errors are the service's to recognise (it passes `classify`), not this package's.
+ */
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof PoisonMessageError) return 'permanent';
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && transientNetworkCodes.has(code)) return 'transient';
   const name = (error as { name?: unknown } | null)?.name;
-  if (typeof name === 'string' && /^KafkaJS|^Mongo(Network|ServerSelection)Error$/.test(name))
-    return 'transient';
+  if (typeof name === 'string' && name.startsWith('KafkaJS')) return 'transient';
   return 'unknown';
 }

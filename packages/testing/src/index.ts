@@ -7,6 +7,7 @@ export {
   testEndpoints,
   uniqueName,
 } from './endpoints.js';
+export { forbiddenImports, importCycles, readSources, type SourceFile } from './imports.js';
 export { assertControlsTestedServer, type InfraServer, startServer, stopServer } from './infra-control.js';
 export { eventually, type PollOptions, until } from './polling.js';
 export { createTestDatabase, migrationsDir, type TestDatabase } from './postgres.js';
