@@ -11,7 +11,7 @@ import {
 } from './command-batch.js';
 import type { ProductEvent } from './domain/product.js';
 import { writerErrors } from './errors.js';
-import { toOutboxRow } from './kafka/product-events.js';
+import { toOutboxRow } from './outbox/product-events.js';
 import { inTransaction } from './postgres/db.js';
 import { insertOutboxRows } from './postgres/outbox.repository.js';
 import { parkCommands, takeParkedCommands } from './postgres/parked-command.repository.js';

@@ -24,6 +24,7 @@ import { startProductCommandsConsumer } from './kafka/product-commands.consumer.
 import { outboxMetrics, parkingMetrics } from './metrics.js';
 import { startRelay } from './outbox/relay.js';
 import { startParkingSweeper, sweepInterval } from './parking/sweeper.js';
+import { isConnectionError, pingPostgres } from './postgres/db.js';
 import { countPending } from './postgres/outbox.repository.js';
 import { countParkedCommands } from './postgres/parked-command.repository.js';
 import { findProduct } from './postgres/product.repository.js';
@@ -72,7 +73,7 @@ export async function start(config: Config): Promise<WriterService> {
 
   try {
     // Fail at start-up, not on the first command, when a dependency is wrong.
-    await pool.query('SELECT 1');
+    await pingPostgres(pool);
     if (config.kafka.topics.create)
       await ensureTopics(kafka, writerTopics(config.kafka.topicPrefix), config.kafka.topics);
     else await pingKafka(kafka);
@@ -104,6 +105,7 @@ export async function start(config: Config): Promise<WriterService> {
         registerWriterService(server, proto, {
           handleCommand,
           findProduct: (productId) => findProduct(pool, productId),
+          isDatabaseDown: isConnectionError,
           log: log.child({ component: 'grpc' }),
         }),
     });
@@ -134,7 +136,8 @@ export async function start(config: Config): Promise<WriterService> {
       handleCommands: createBatchHandler(handlerDeps),
       concurrency: consumerConcurrency(config.postgres.poolSize),
       deadLetterProducer: producer,
-      databaseHealthy: () => pool.query('SELECT 1').then(() => true),
+      databaseHealthy: () => pingPostgres(pool).then(() => true),
+      isDatabaseDown: isConnectionError,
       log: log.child({ component: 'commands-consumer' }),
       metrics: kafkaInstruments,
     });
@@ -144,7 +147,7 @@ export async function start(config: Config): Promise<WriterService> {
       host: config.host,
       port: config.probes.port,
       checks: {
-        postgres: () => pool.query('SELECT 1'),
+        postgres: () => pingPostgres(pool),
         kafka: () => pingKafka(kafka),
         // A consumer that stopped consuming makes the writer unready even while both answer.
         commands: consumerReadiness(consumer),

@@ -6,13 +6,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductCommand } from '../src/domain/product.js';
 import { poisonCodes } from '../src/kafka/command-message.js';
-import { classifyCommandFailure, handleCommandBatch } from '../src/kafka/product-commands.consumer.js';
+import { commandFailureClassifier, handleCommandBatch } from '../src/kafka/product-commands.consumer.js';
+import { isConnectionError } from '../src/postgres/db.js';
 import {
   type CommandEnvelope,
   createBatchHandler,
   type HandleCommands,
 } from '../src/product-command.handler.js';
 import { encodeCommand, until } from './support/harness.js';
+
+// As start.ts wires it: PostgreSQL's connection errors are the writer's transient failures.
+const classifyCommandFailure = commandFailureClassifier(isConnectionError);
 
 const topics = productTopics('batch_');
 let db: TestDatabase;

@@ -2,7 +2,11 @@ import { encodeMessage, productTopics } from '@cqrs-products/contracts';
 import { type IHeaders, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
 import { describe, expect, it } from 'vitest';
 import { poisonCodes, toCommandEnvelope } from '../src/kafka/command-message.js';
-import { classifyCommandFailure } from '../src/kafka/product-commands.consumer.js';
+import { commandFailureClassifier } from '../src/kafka/product-commands.consumer.js';
+import { isConnectionError } from '../src/postgres/db.js';
+
+// As start.ts wires it: PostgreSQL's connection errors are the writer's transient failures.
+const classifyCommandFailure = commandFailureClassifier(isConnectionError);
 
 const topics = productTopics('unit_').commands;
 const productId = '6a1f0c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b';

@@ -12,7 +12,6 @@ import { activeTraceHeaders, pickTraceHeaders } from '@cqrs-products/tracing';
 import type { Metadata, Server } from '@grpc/grpc-js';
 import type { Product } from '../domain/product.js';
 import { writerErrors } from '../errors.js';
-import { isConnectionError } from '../postgres/db.js';
 import type { CommandResult, HandleCommand } from '../product-command.handler.js';
 
 export const writerServiceName = 'writerService.writerService';
@@ -20,6 +19,8 @@ export const writerServiceName = 'writerService.writerService';
 export interface WriterServerDeps {
   readonly handleCommand: HandleCommand;
   readonly findProduct: (productId: string) => Promise<Product | undefined>;
+  /** Whether a failure means the database is unreachable (a retry later can succeed). */
+  readonly isDatabaseDown: (error: unknown) => boolean;
   readonly log: Logger;
 }
 
@@ -28,7 +29,8 @@ export interface WriterServerDeps {
  * included), map the result. Each call is a new command, so it gets a fresh command id.
  */
 export function registerWriterService(server: Server, proto: WriterProto, deps: WriterServerDeps): void {
-  const { handleCommand, findProduct, log } = deps;
+  const { handleCommand, findProduct, isDatabaseDown, log } = deps;
+  const unavailableDuringOutage = unavailableWhen(isDatabaseDown);
   const run = (command: Parameters<HandleCommand>[0]['command'], method: string, metadata: Metadata) =>
     unavailableDuringOutage(
       handleCommand({
@@ -74,13 +76,15 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
 }
 
 /** A database outage tells the caller to retry later (UNAVAILABLE); it is not a bug (INTERNAL). */
-async function unavailableDuringOutage<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (isConnectionError(error)) throw errors.DEPENDENCY_UNAVAILABLE('PostgreSQL', { cause: error });
-    throw error;
-  }
+function unavailableWhen(isDatabaseDown: (error: unknown) => boolean) {
+  return async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      if (isDatabaseDown(error)) throw errors.DEPENDENCY_UNAVAILABLE('PostgreSQL', { cause: error });
+      throw error;
+    }
+  };
 }
 
 /**

@@ -13,7 +13,6 @@ import {
   startConsumer,
 } from '@cqrs-products/kafka';
 import type { KafkaMetrics } from '@cqrs-products/metrics';
-import { isConnectionError } from '../postgres/db.js';
 import type { CommandEnvelope, CommandOutcome, HandleCommands } from '../product-command.handler.js';
 import { originOf, toCommandEnvelope } from './command-message.js';
 
@@ -25,6 +24,8 @@ export interface ProductCommandsConsumerOptions {
   readonly deadLetterProducer: Producer;
   /** A cheap query that fails while PostgreSQL is down. */
   readonly databaseHealthy: () => Promise<boolean>;
+  /** Whether a failure means PostgreSQL is unreachable (injected: the adapter knows its errors). */
+  readonly isDatabaseDown: (error: unknown) => boolean;
   readonly log: KafkaLog;
   /** Partitions handled at once; each batch holds one PostgreSQL connection while it runs. */
   readonly concurrency: number;
@@ -70,8 +71,8 @@ function toVerdict(outcome: CommandOutcome | undefined): MessageVerdict {
 }
 
 /** Database outages are waited out (partition paused), never dead-lettered. */
-export function classifyCommandFailure(error: unknown): FailureKind {
-  return isConnectionError(error) ? 'transient' : classifyFailure(error);
+export function commandFailureClassifier(isDatabaseDown: (error: unknown) => boolean) {
+  return (error: unknown): FailureKind => (isDatabaseDown(error) ? 'transient' : classifyFailure(error));
 }
 
 export function startProductCommandsConsumer(
@@ -84,7 +85,7 @@ export function startProductCommandsConsumer(
     handleBatch: handleCommandBatch(options.topics, options.handleCommands),
     deadLetterProducer: options.deadLetterProducer,
     log: options.log,
-    classify: classifyCommandFailure,
+    classify: commandFailureClassifier(options.isDatabaseDown),
     dependenciesHealthy: options.databaseHealthy,
     retry: options.retry ?? commandRetryPolicy,
     ...(options.metrics && { metrics: options.metrics }),

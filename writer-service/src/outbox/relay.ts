@@ -9,7 +9,7 @@ import {
   outboxChannel,
   tryTakeRelayLock,
 } from '../postgres/outbox.repository.js';
-import { listenForWakeUps } from './wake-up.js';
+import { listenForWakeUps } from '../postgres/outbox-wake-up.js';
 
 export interface RelayOptions {
   readonly pool: pg.Pool;

@@ -37,6 +37,11 @@ export async function inTransaction<T>(
   }
 }
 
+/** Resolves while PostgreSQL answers a trivial query; rejects with its error otherwise. */
+export async function pingPostgres(pool: Queryable): Promise<void> {
+  await pool.query('SELECT 1');
+}
+
 /** PostgreSQL is unreachable or went away: the statement may succeed once it is back. */
 export function isConnectionError(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
