@@ -113,14 +113,21 @@ export async function startBare(profileDir: string | undefined): Promise<Running
   };
 }
 
-/** Sum and count of the gateway's commands-per-request histogram, read now. */
-export async function batchCounters(metricsUrl: string | undefined): Promise<{ sum: number; count: number }> {
-  if (!metricsUrl) return { sum: 0, count: 0 };
+/**
+ * Sum and count of the gateway's commands-per-request histogram, read now, and the longest event
+ * loop delay since the previous scrape (prom-client resets it on each): it tells a stalled gateway
+ * from a slow broker when the tail of POST latency grows.
+ */
+export async function batchCounters(
+  metricsUrl: string | undefined,
+): Promise<{ sum: number; count: number; eventLoopMaxMs: number }> {
+  if (!metricsUrl) return { sum: 0, count: 0, eventLoopMaxMs: 0 };
   const text = await (await fetch(metricsUrl)).text();
   const read = (name: string) =>
     Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1] ?? 0);
   return {
     sum: read('kafka_producer_batch_messages_sum'),
     count: read('kafka_producer_batch_messages_count'),
+    eventLoopMaxMs: read('nodejs_eventloop_lag_max_seconds') * 1000,
   };
 }

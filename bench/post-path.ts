@@ -55,6 +55,8 @@ interface Point {
   readonly cpuUsPerRequest: number;
   /** The broker's CPU over the window (percent of one core): its share of the command path. */
   readonly kafkaCpuPercent?: number;
+  /** The gateway's longest event-loop delay in the window. */
+  readonly eventLoopMaxMs?: number;
   /** Commands per Kafka produce request (gateway only). */
   readonly commandsPerBatch?: number;
   readonly loadAverage1m: number;
@@ -110,6 +112,7 @@ async function measureTarget(target: Target, run: number, options: PostPathOptio
         cpuPercent: round((100 * (cpu1 - cpu0)) / seconds, 1),
         cpuUsPerRequest: round(((cpu1 - cpu0) * 1e6) / Math.max(point.accepted, 1), 1),
         ...(kafkaPid && { kafkaCpuPercent: round((100 * (kafka1 - kafka0)) / seconds, 1) }),
+        ...(running.metricsUrl && { eventLoopMaxMs: round(batches1.eventLoopMaxMs, 1) }),
         ...(batches > 0 && { commandsPerBatch: round((batches1.sum - batches0.sum) / batches, 1) }),
         loadAverage1m: round(loadavg()[0] ?? 0, 2),
         window: { fromUs, toUs },
