@@ -1,10 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '@cqrs-products/config';
-import { runServiceMainToExit } from '@cqrs-products/testing';
 import { describe, expect, it } from 'vitest';
 import { configSchema, defaultConfigFile, envMapping } from '../src/config.js';
 
-const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const load = (env: NodeJS.ProcessEnv, file: string | undefined = fileURLToPath(defaultConfigFile)) =>
   loadConfig({ schema: configSchema, envMapping, file, env });
 const errorOf = (env: NodeJS.ProcessEnv) => {
@@ -15,17 +13,6 @@ const errorOf = (env: NodeJS.ProcessEnv) => {
     return error instanceof ConfigError ? error.message : String(error);
   }
 };
-
-describe('reader-service start-up with a wrong config', () => {
-  it('stops with exit code 1 and one line naming the key and its variable', () => {
-    const result = runServiceMainToExit(serviceDir, { MONGO_URI: 'http://127.0.0.1:27017' });
-
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(
-      'invalid config: mongo.uri (env MONGO_URI): expected a mongodb or mongodb+srv URL\n',
-    );
-  });
-});
 
 describe('the read-model database', () => {
   it('is the one MONGO_URI names, unless MONGO_DATABASE says otherwise', () => {
