@@ -1,6 +1,7 @@
 import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
-import { deadLetterHeaders, type KafkaMessage } from '@cqrs-products/kafka';
+import { deadLetterHeaders } from '@cqrs-products/kafka';
+import type { CollectedMessage } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deadLetterTopic,
@@ -116,7 +117,7 @@ describe('the reader consuming event batches', () => {
   });
 
   it('dead-letters a poison event in the middle of a batch alone and applies its neighbours', async () => {
-    const dlq: KafkaMessage[] = await reader.collect(deadLetterTopic(reader.topics.created));
+    const dlq: CollectedMessage[] = await reader.collect(deadLetterTopic(reader.topics.created));
     const [before, after] = [newProductId(), newProductId()];
     // One partition and one produce request: the three arrive in one batch, in this order.
     await reader.sendBatch(reader.topics.created, [

@@ -1,6 +1,7 @@
 import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
-import { deadLetterHeaders, type KafkaMessage } from '@cqrs-products/kafka';
+import { deadLetterHeaders } from '@cqrs-products/kafka';
+import type { CollectedMessage } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import {
@@ -94,7 +95,7 @@ describe('projecting product events into MongoDB', () => {
 
 describe('poison events', () => {
   it('land in <topic>.dlq with the reason, and later events on the partition still apply', async () => {
-    const dlq: KafkaMessage[] = await reader.collect(deadLetterTopic(reader.topics.created));
+    const dlq: CollectedMessage[] = await reader.collect(deadLetterTopic(reader.topics.created));
     const key = newProductId();
     const now = toTimestamp(new Date());
     const invalid = (fields: object) =>

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { decodeMessage, type ProductTopics, productTopics } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
-import type { KafkaMessage } from '@cqrs-products/kafka';
+import type { CollectedMessage } from '@cqrs-products/testing';
 import {
   credentials,
   type GrpcObject,
@@ -47,7 +47,7 @@ const create = (ProductID: string, fields: object = lamp) =>
 
 describe('the write RPCs publish commands for the writer and write nothing here', () => {
   let commandTopics: ProductTopics['commands'];
-  let published: Record<'create' | 'update' | 'delete', KafkaMessage[]>;
+  let published: Record<'create' | 'update' | 'delete', CollectedMessage[]>;
   beforeAll(async () => {
     commandTopics = productTopics(reader.config.kafka.topicPrefix).commands;
     published = {
@@ -57,7 +57,8 @@ describe('the write RPCs publish commands for the writer and write nothing here'
     };
   });
 
-  const header = (message: KafkaMessage | undefined, name: string) => message?.headers?.[name]?.toString();
+  const header = (message: CollectedMessage | undefined, name: string) =>
+    message?.headers?.[name]?.toString();
   const publishedFor = async (kind: keyof typeof published, id: string) => {
     await until(() => published[kind].some((m) => m.key?.toString() === id), {
       timeoutMs: 15_000,

@@ -1,39 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic } from '@cqrs-products/contracts';
 import { deadLetterHeaders } from '@cqrs-products/kafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poisonCodes } from '../src/kafka/command-message.js';
-import {
-  type Collector,
-  collect,
-  encodeCommand,
-  eventVersion,
-  startTestWriter,
-  type TestWriter,
-  until,
-} from './support/harness.js';
+import { encodeCommand, until } from './support/harness.js';
+import { useWriter } from './support/writer-fixture.js';
 
-let writer: TestWriter;
-let events: Collector;
-let dlq: Collector;
-
-beforeAll(async () => {
-  writer = await startTestWriter();
-  events = await collect(writer.kafka, Object.values(writer.topics.events));
-  dlq = await collect(writer.kafka, Object.values(writer.topics.commands).map(deadLetterTopic));
-});
-afterAll(async () => {
-  await Promise.all([events?.stop(), dlq?.stop()]);
-  await writer?.stop();
-});
+const writer = useWriter();
+const { versionsOf, deadFor } = writer;
 
 const createOf = (productId: string) => ({
   key: productId,
   value: encodeCommand('create', { ProductID: productId, Name: 'Lamp', Description: 'A lamp', Price: 2 }),
 });
-const versionsOf = (productId: string) =>
-  events.messages.filter((m) => m.key === productId).map(eventVersion);
-const deadFor = (key: string) => dlq.messages.filter((m) => m.key === key);
 const query = (sql: string, params: unknown[]) => writer.db.pool.query(sql, params);
 const productsOf = async (ids: readonly string[]) =>
   (await query('SELECT * FROM products WHERE product_id = ANY($1) ORDER BY product_id', [ids])).rows;

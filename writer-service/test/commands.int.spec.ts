@@ -1,31 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { decodeMessage, fromTimestamp, headerNames } from '@cqrs-products/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Collector,
-  collect,
-  eventVersion,
-  settle,
-  startTestWriter,
-  type TestWriter,
-  until,
-} from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { eventVersion, settle, until } from './support/harness.js';
+import { useWriter } from './support/writer-fixture.js';
 
-let writer: TestWriter;
-let events: Collector;
-
-beforeAll(async () => {
-  writer = await startTestWriter();
-  events = await collect(writer.kafka, Object.values(writer.topics.events));
-});
-afterAll(async () => {
-  await events?.stop();
-  await writer?.stop();
-});
-
-const eventsOf = (productId: string) => events.messages.filter((m) => m.key === productId);
-const productRow = async (productId: string) =>
-  (await writer.db.pool.query('SELECT * FROM products WHERE product_id = $1', [productId])).rows[0];
+const writer = useWriter();
+const { eventsOf, productRow } = writer;
 const lamp = (productId: string, price = 19.99) => ({
   ProductID: productId,
   Name: 'Lamp',

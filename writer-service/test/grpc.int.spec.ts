@@ -10,22 +10,13 @@ import {
 } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Collector,
-  collect,
-  settle,
-  startTestWriter,
-  type TestWriter,
-  until,
-} from './support/harness.js';
+import { settle, until } from './support/harness.js';
+import { useWriter } from './support/writer-fixture.js';
 
-let writer: TestWriter;
-let events: Collector;
+const writer = useWriter();
 let client: InstanceType<ReturnType<typeof loadWriterProto>['proto']['writerService']['writerService']>;
 
-beforeAll(async () => {
-  writer = await startTestWriter();
-  events = await collect(writer.kafka, Object.values(writer.topics.events));
+beforeAll(() => {
   const { proto } = loadWriterProto();
   client = new proto.writerService.writerService(
     `127.0.0.1:${writer.service.grpcPort}`,
@@ -34,8 +25,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   client?.close();
-  await events?.stop();
-  await writer?.stop();
 });
 
 type Timestamp = { seconds: number; nanos: number };
@@ -104,8 +93,8 @@ describe('writer gRPC API', () => {
     );
     expect(await get({ ProductID: productId })).toEqual(updated);
 
-    await until(() => events.messages.filter((m) => m.key === productId).length === 2);
-    const [createdEvent] = events.messages.filter(
+    await until(() => writer.eventsOf(productId).length === 2);
+    const [createdEvent] = writer.events.messages.filter(
       (m) => m.topic === writer.topics.events.created && m.key === productId,
     );
     expect(createdEvent?.headers.traceparent).toMatch(/^00-4bf92f35/);
@@ -129,7 +118,7 @@ describe('writer gRPC API', () => {
     expect((await failure(get({ ProductID: '42' }))).code).toBe(status.INVALID_ARGUMENT);
 
     await settle(300);
-    expect(events.messages.filter((m) => m.key === productId)).toEqual([]);
+    expect(writer.eventsOf(productId)).toEqual([]);
   });
 
   it('answers NOT_FOUND for an unknown product, on read and on update', async () => {

@@ -1,28 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countPending } from '../src/postgres/outbox.repository.js';
 import { createCommandHandler } from '../src/product-command.handler.js';
-import {
-  type Collector,
-  collect,
-  eventVersion,
-  settle,
-  startTestWriter,
-  type TestWriter,
-  until,
-} from './support/harness.js';
+import { settle, until } from './support/harness.js';
+import { useWriter } from './support/writer-fixture.js';
 
-let writer: TestWriter;
-let events: Collector;
-
-beforeAll(async () => {
-  writer = await startTestWriter();
-  events = await collect(writer.kafka, Object.values(writer.topics.events));
-});
-afterAll(async () => {
-  await events?.stop();
-  await writer?.stop();
-});
+const writer = useWriter();
 
 const lamp = (productId: string, price: number) => ({
   ProductID: productId,
@@ -30,11 +13,7 @@ const lamp = (productId: string, price: number) => ({
   Description: 'A lamp',
   Price: price,
 });
-const versionsOf = (productId: string) =>
-  events.messages
-    .filter((m) => m.key === productId)
-    .map(eventVersion)
-    .sort((a, b) => a - b);
+const versionsOf = (productId: string) => writer.versionsOf(productId).sort((a, b) => a - b);
 
 describe('writer lifecycle', () => {
   it('after a restart, commands queued and outbox rows committed while it was down are processed once', async () => {

@@ -4,7 +4,7 @@ import { deadLetterHeaders } from '@cqrs-products/kafka';
 import { createLogger } from '@cqrs-products/logger';
 import { createRegistry } from '@cqrs-products/metrics';
 import { createTestDatabase, testEndpoints } from '@cqrs-products/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parkingMetrics } from '../src/metrics.js';
 import { startParkingSweeper } from '../src/parking/sweeper.js';
 import {
@@ -12,31 +12,13 @@ import {
   parkCommands,
   parkedCommandIds,
 } from '../src/postgres/parked-command.repository.js';
-import {
-  type Collector,
-  collect,
-  encodeCommand,
-  eventVersion,
-  startTestWriter,
-  type TestWriter,
-  until,
-} from './support/harness.js';
+import { encodeCommand, eventVersion, until } from './support/harness.js';
+import { useWriter } from './support/writer-fixture.js';
 
 // Short, so that a create that never comes is given up on within the test.
 const parkWindowMs = 3_000;
-let writer: TestWriter;
-let events: Collector;
-let dlq: Collector;
-
-beforeAll(async () => {
-  writer = await startTestWriter({ parkWindowMs });
-  events = await collect(writer.kafka, Object.values(writer.topics.events));
-  dlq = await collect(writer.kafka, Object.values(writer.topics.commands).map(deadLetterTopic));
-});
-afterAll(async () => {
-  await Promise.all([events?.stop(), dlq?.stop()]);
-  await writer?.stop();
-});
+const writer = useWriter({ parkWindowMs });
+const { eventsOf, deadFor } = writer;
 
 const lamp = (productId: string, price: number) => ({
   ProductID: productId,
@@ -47,8 +29,6 @@ const lamp = (productId: string, price: number) => ({
 const versionOf = async (productId: string) =>
   (await writer.db.pool.query('SELECT version FROM products WHERE product_id = $1', [productId])).rows[0]
     ?.version;
-const eventsOf = (productId: string) => events.messages.filter((m) => m.key === productId);
-const deadFor = (productId: string) => dlq.messages.filter((m) => m.key === productId);
 
 describe('an update or delete of a product the writer does not know yet', () => {
   it('is parked without holding its partition, and applied right after its create lands', async () => {

@@ -1,37 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, encodeMessage, headerNames } from '@cqrs-products/contracts';
 import { deadLetterHeaders } from '@cqrs-products/kafka';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { poisonCodes } from '../src/kafka/command-message.js';
-import {
-  type Collector,
-  collect,
-  settle,
-  startTestWriter,
-  type TestWriter,
-  until,
-} from './support/harness.js';
-
-let writer: TestWriter;
-let dlq: Collector;
-let events: Collector;
+import { settle, until } from './support/harness.js';
+import { useWriter } from './support/writer-fixture.js';
 
 // Short, so that an update of an unknown product gives up waiting for its create within the test.
 const parkWindowMs = 1_500;
-
-beforeAll(async () => {
-  writer = await startTestWriter({ parkWindowMs });
-  dlq = await collect(writer.kafka, Object.values(writer.topics.commands).map(deadLetterTopic));
-  events = await collect(writer.kafka, Object.values(writer.topics.events));
-});
-afterAll(async () => {
-  await Promise.all([dlq?.stop(), events?.stop()]);
-  await writer?.stop();
-});
+const writer = useWriter({ parkWindowMs });
+const { deadFor, eventsOf: eventsFor } = writer;
 
 const lamp = (productId: string) => ({ ProductID: productId, Name: 'Lamp', Description: 'A lamp', Price: 3 });
-const deadFor = (productId: string) => dlq.messages.filter((m) => m.key === productId);
-const eventsFor = (productId: string) => events.messages.filter((m) => m.key === productId);
 const productExists = async (productId: string) =>
   (await writer.db.pool.query('SELECT 1 FROM products WHERE product_id = $1', [productId])).rowCount === 1;
 

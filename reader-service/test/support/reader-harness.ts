@@ -6,15 +6,14 @@ import {
   productTopics,
   toTimestamp,
 } from '@cqrs-products/contracts';
+import { createKafka, createProducer, type Kafka, type Producer, sendMessage } from '@cqrs-products/kafka';
 import {
-  createKafka,
-  createProducer,
-  type Kafka,
-  type KafkaMessage,
-  type Producer,
-  sendMessage,
-} from '@cqrs-products/kafka';
-import { testEndpoints, uniqueName, until } from '@cqrs-products/testing';
+  type CollectedMessage,
+  collectMessages,
+  testEndpoints,
+  uniqueName,
+  until,
+} from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { type Collection, MongoClient } from 'mongodb';
 import { type Config, configSchema } from '../../src/config.js';
@@ -68,7 +67,7 @@ export interface ReaderHarness {
   /** Resolves when the reader has committed every message sent so far on its event topics. */
   untilConsumed(timeoutMs?: number): Promise<void>;
   /** Collects every message of a topic (e.g. a DLQ) as it arrives. */
-  collect(topic: string): Promise<KafkaMessage[]>;
+  collect(topic: string): Promise<CollectedMessage[]>;
   /** Resolves when the Redis index is marked complete for the Redis process it runs in. */
   untilIndexComplete(timeoutMs?: number): Promise<void>;
   /** MongoDB commands the reader has issued so far, by command name (its own /metrics; no pings). */
@@ -174,17 +173,9 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
     untilConsumed: (timeoutMs = 30_000) =>
       untilCommitted(kafka, config.kafka.groupId, Object.values(topics), timeoutMs),
     collect: async (topic) => {
-      const seen: KafkaMessage[] = [];
-      const consumer = kafka.consumer({ groupId: uniqueName('reader_test_collect'), maxWaitTimeInMs: 200 });
-      consumers.push(consumer);
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          seen.push(message);
-        },
-      });
-      return seen;
+      const collector = await collectMessages(kafka, [topic], { groupPrefix: 'reader_test_collect' });
+      consumers.push({ disconnect: collector.stop });
+      return collector.messages;
     },
     untilIndexComplete: async (timeoutMs = 20_000) => {
       const runId = /run_id:(\w+)/.exec(await redis.info('server'))?.[1];

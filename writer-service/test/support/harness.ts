@@ -8,16 +8,16 @@ import {
   type ProductTopics,
   productTopics,
 } from '@cqrs-products/contracts';
+import { createKafka, createProducer, type Kafka, type Producer, sendMessage } from '@cqrs-products/kafka';
 import {
-  type Consumer,
-  createKafka,
-  createProducer,
-  type IHeaders,
-  type Kafka,
-  type Producer,
-  sendMessage,
-} from '@cqrs-products/kafka';
-import { createTestDatabase, type TestDatabase, testEndpoints, uniqueName } from '@cqrs-products/testing';
+  type CollectedMessage,
+  type Collector,
+  collectMessages,
+  createTestDatabase,
+  type TestDatabase,
+  testEndpoints,
+  uniqueName,
+} from '@cqrs-products/testing';
 import { type Config, configSchema } from '../../src/config.js';
 import { start, type WriterService } from '../../src/start.js';
 
@@ -147,42 +147,13 @@ export async function startTestWriter(options: TestWriterOptions = {}): Promise<
   };
 }
 
-export interface ReceivedEvent {
-  readonly topic: string;
-  readonly partition: number;
-  readonly key: string;
-  readonly headers: Record<string, string>;
-  readonly value: Buffer;
-}
+/** An event or dead letter as the tests read it (shared collector of packages/testing). */
+export type ReceivedEvent = CollectedMessage;
+export type { Collector };
 
-export interface Collector {
-  readonly messages: ReceivedEvent[];
-  stop(): Promise<void>;
-}
-
-/** A plain consumer (own group, from the beginning) that records every message of the topics. */
-export async function collect(kafka: Kafka, topics: readonly string[]): Promise<Collector> {
-  const messages: ReceivedEvent[] = [];
-  const consumer: Consumer = kafka.consumer({ groupId: uniqueName('collector'), maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      messages.push({
-        topic,
-        partition,
-        key: message.key?.toString() ?? '',
-        headers: stringHeaders(message.headers),
-        value: message.value ?? Buffer.alloc(0),
-      });
-    },
-  });
-  return { messages, stop: () => consumer.disconnect() };
-}
-
-function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)]));
-}
+/** Records every message of the topics, from the beginning, in a consumer group of its own. */
+export const collect = (kafka: Kafka, topics: readonly string[]): Promise<Collector> =>
+  collectMessages(kafka, topics);
 
 /** The version an event carries, whichever kind it is. */
 export function eventVersion(event: ReceivedEvent): number {
