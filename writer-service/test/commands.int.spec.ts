@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeMessage, fromTimestamp, headerNames } from '@cqrs-products/contracts';
 import { describe, expect, it } from 'vitest';
-import { eventVersion, settle, until } from './support/harness.js';
+import { eventVersion, until } from './support/harness.js';
 import { useWriter } from './support/writer-fixture.js';
 
 const writer = useWriter();
@@ -30,7 +30,7 @@ describe('commands from Kafka', () => {
     await until(() => eventsOf(productId).length === 3);
     expect(await productRow(productId)).toBeUndefined();
 
-    await settle(1_000);
+    await writer.settled();
     // Kafka orders within a partition, not across the three event topics: compare by version.
     const published = eventsOf(productId).sort((a, b) => eventVersion(a) - eventVersion(b));
     expect(published.map((e) => e.topic)).toEqual([
@@ -80,7 +80,7 @@ describe('commands from Kafka', () => {
     await writer.send('update', lamp(productId, 31));
 
     await until(() => eventsOf(productId).length >= 3);
-    await settle(1_000);
+    await writer.settled();
     expect(
       eventsOf(productId)
         .map(eventVersion)
@@ -96,7 +96,7 @@ describe('commands from Kafka', () => {
   it('applies an update that arrives before its create once the create lands (they travel on different topics)', async () => {
     const productId = randomUUID();
     await writer.send('update', lamp(productId, 42));
-    await settle(300);
+    await writer.settled();
     await writer.send('create', lamp(productId, 1));
 
     await until(() => eventsOf(productId).length === 2);

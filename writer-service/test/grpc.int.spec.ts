@@ -10,7 +10,7 @@ import {
 } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settle, until } from './support/harness.js';
+import { until } from './support/harness.js';
 import { useWriter } from './support/writer-fixture.js';
 
 const writer = useWriter();
@@ -117,7 +117,7 @@ describe('writer gRPC API', () => {
     );
     expect((await failure(get({ ProductID: '42' }))).code).toBe(status.INVALID_ARGUMENT);
 
-    await settle(300);
+    await writer.settled();
     expect(writer.eventsOf(productId)).toEqual([]);
   });
 

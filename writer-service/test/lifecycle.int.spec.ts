@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { countPending } from '../src/postgres/outbox.repository.js';
 import { createCommandHandler } from '../src/product-command.handler.js';
-import { settle, until } from './support/harness.js';
+import { until } from './support/harness.js';
 import { useWriter } from './support/writer-fixture.js';
 
 const writer = useWriter();
@@ -42,7 +42,7 @@ describe('writer lifecycle', () => {
     });
 
     await until(() => versionsOf(productId).length === 2 && versionsOf(committedWhileDown).length === 1);
-    await settle(1_000);
+    await writer.settled();
     expect(versionsOf(productId)).toEqual([1, 2]);
     expect(versionsOf(committedWhileDown)).toEqual([1]);
     expect(await countPending(writer.db.pool)).toBe(0);

@@ -3,7 +3,7 @@ import { deadLetterTopic, encodeMessage, headerNames } from '@cqrs-products/cont
 import { deadLetterHeaders } from '@cqrs-products/kafka';
 import { describe, expect, it } from 'vitest';
 import { poisonCodes } from '../src/kafka/command-message.js';
-import { settle, until } from './support/harness.js';
+import { until } from './support/harness.js';
 import { useWriter } from './support/writer-fixture.js';
 
 // Short, so that an update of an unknown product gives up waiting for its create within the test.
@@ -111,7 +111,7 @@ describe('poison commands', () => {
 
     await until(() => deadFor(productId).length === 1);
     expect(deadFor(productId)[0]?.headers[deadLetterHeaders.errorCode]).toBe(poisonCodes.invalidMessageId);
-    await settle(500);
+    await writer.settled();
     expect(await productExists(productId)).toBe(false);
   });
 });

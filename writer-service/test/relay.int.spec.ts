@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type ProductTopics, productTopics } from '@cqrs-products/contracts';
 import { createKafka, createProducer, ensureTopics, type Producer } from '@cqrs-products/kafka';
 import { createLogger } from '@cqrs-products/logger';
-import { createTestDatabase, type TestDatabase, testEndpoints, uniqueName } from '@cqrs-products/testing';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  testEndpoints,
+  uniqueName,
+  untilCollectedToEnd,
+} from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Relay, startRelay } from '../src/outbox/relay.js';
 import { countPending } from '../src/postgres/outbox.repository.js';
@@ -12,7 +18,6 @@ import {
   collect,
   eventVersion,
   type ReceivedEvent,
-  settle,
   silentLog,
   until,
 } from './support/harness.js';
@@ -90,7 +95,9 @@ describe('outbox relay', () => {
     const [first] = await Promise.all([relayInstance({ batchSize: 2 }), relayInstance({ batchSize: 2 })]);
 
     await until(() => events.messages.length >= total, { timeoutMs: 30_000 });
-    await settle(1_000);
+    // Everything published is collected before counting, so a duplicate cannot arrive afterwards.
+    await until(async () => (await countPending(db.pool)) === 0);
+    await untilCollectedToEnd(kafka, events.messages, Object.values(topics.events));
     expect(events.messages).toHaveLength(total);
     expect(await countPending(db.pool)).toBe(0);
 

@@ -10,6 +10,7 @@ export {
 export { forbiddenImports, importCycles, readSources, type SourceFile } from './imports.js';
 export { assertControlsTestedServer, type InfraServer, startServer, stopServer } from './infra-control.js';
 export { type CollectedMessage, type Collector, collectMessages } from './kafka-collector.js';
+export { endOffsets, untilCollectedToEnd, untilGroupCommittedToEnd } from './kafka-offsets.js';
 export { eventually, type PollOptions, until } from './polling.js';
 export { createTestDatabase, migrationsDir, type TestDatabase } from './postgres.js';
 export { serverChecks, unreachableServers } from './servers.js';

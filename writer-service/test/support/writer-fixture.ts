@@ -1,5 +1,7 @@
 import { deadLetterTopic } from '@cqrs-products/contracts';
+import { untilCollectedToEnd, untilGroupCommittedToEnd } from '@cqrs-products/testing';
 import { afterAll, beforeAll } from 'vitest';
+import { countPending } from '../../src/postgres/outbox.repository.js';
 import {
   type Collector,
   collect,
@@ -8,6 +10,7 @@ import {
   startTestWriter,
   type TestWriter,
   type TestWriterOptions,
+  until,
 } from './harness.js';
 
 /** The in-process writer of this file (its own database, topics and group), and what it published. */
@@ -20,8 +23,14 @@ export interface WriterFixture extends Omit<TestWriter, 'stop'> {
   /** The versions of a product's events, in the order they arrived. */
   versionsOf(productId: string): number[];
   deadFor(key: string): ReceivedEvent[];
+  readonly deadLetterTopics: readonly string[];
   /** The product's row in PostgreSQL, if any. */
   productRow(productId: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Resolves once every command sent so far was consumed, every event it caused was published
+   * and both collectors hold all of it: then a count is final, not a count of what came so far.
+   */
+  settled(): Promise<void>;
 }
 
 /**
@@ -35,7 +44,7 @@ export function useWriter(options: TestWriterOptions = {}): WriterFixture {
   beforeAll(async () => {
     writer = await startTestWriter(options);
     events = await collect(writer.kafka, Object.values(writer.topics.events));
-    deadLetters = await collect(writer.kafka, Object.values(writer.topics.commands).map(deadLetterTopic));
+    deadLetters = await collect(writer.kafka, fixture.deadLetterTopics);
   });
   afterAll(async () => {
     await Promise.all([events?.stop(), deadLetters?.stop()]);
@@ -76,7 +85,18 @@ export function useWriter(options: TestWriterOptions = {}): WriterFixture {
     },
     eventsOf: (productId) => fixture.events.messages.filter((m) => m.key === productId),
     versionsOf: (productId) => fixture.eventsOf(productId).map(eventVersion),
+    get deadLetterTopics() {
+      return Object.values(current().topics.commands).map(deadLetterTopic);
+    },
     deadFor: (key) => fixture.deadLetters.messages.filter((m) => m.key === key),
+    settled: async () => {
+      const { kafka, config, topics, db } = current();
+      await untilGroupCommittedToEnd(kafka, config.kafka.groupId, Object.values(topics.commands));
+      // The outbox row commits with the command, and is marked published once Kafka has it.
+      await until(async () => (await countPending(db.pool)) === 0, { what: 'outbox published' });
+      await untilCollectedToEnd(kafka, fixture.events.messages, Object.values(topics.events));
+      await untilCollectedToEnd(kafka, fixture.deadLetters.messages, fixture.deadLetterTopics);
+    },
     productRow: async (productId) =>
       (await current().db.pool.query('SELECT * FROM products WHERE product_id = $1', [productId])).rows[0],
   };
