@@ -61,9 +61,24 @@ const one = (spans: readonly ReceivedSpan[], what: string, match: (s: ReceivedSp
   return found[0] as ReceivedSpan;
 };
 
-describe('one trace from the HTTP request to the read model', () => {
-  let productId: string;
+/** A product of its own for a test, created untraced by the caller and readable through the gateway. */
+async function visibleProduct(): Promise<string> {
+  const response = await fetch(`${stack.apiUrl}/products`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `Read ${uniqueName('lamp')}`, description: 'Read back', price: 3 }),
+  });
+  expect(response.status).toBe(201);
+  const { productId } = (await response.json()) as { productId: string };
+  await eventually(
+    () => fetch(`${stack.apiUrl}/products/${productId}`).then((r) => r.status),
+    (status) => status === 200,
+    { what: 'the product to be visible' },
+  );
+  return productId;
+}
 
+describe('one trace from the HTTP request to the read model', () => {
   it('a create is a single trace: gateway HTTP, Kafka both hops, the PostgreSQL transaction, the relay, MongoDB and Redis', async () => {
     const caller = callerContext();
     const response = await fetch(`${stack.apiUrl}/products`, {
@@ -72,7 +87,6 @@ describe('one trace from the HTTP request to the read model', () => {
       body: JSON.stringify({ name: `Traced ${uniqueName('lamp')}`, description: 'One trace', price: 12 }),
     });
     expect(response.status).toBe(201);
-    productId = ((await response.json()) as { productId: string }).productId;
 
     const topics = {
       command: `${stack.topicPrefix}product_create`,
@@ -131,11 +145,7 @@ describe('one trace from the HTTP request to the read model', () => {
   });
 
   it('a GET by id is a single trace through gRPC to the reader and its cache', async () => {
-    await eventually(
-      () => fetch(`${stack.apiUrl}/products/${productId}`).then((r) => r.status),
-      (status) => status === 200,
-      { what: 'the product to be visible' },
-    );
+    const productId = await visibleProduct();
     const caller = callerContext();
     const response = await fetch(`${stack.apiUrl}/products/${productId}`, {
       headers: { traceparent: caller.traceparent },
@@ -172,6 +182,7 @@ describe('one trace from the HTTP request to the read model', () => {
   });
 
   it('a request its caller did not sample leaves no span anywhere (the default sampler is parent-based)', async () => {
+    const productId = await visibleProduct();
     const unsampled = callerContext();
     const response = await fetch(`${stack.apiUrl}/products/${productId}`, {
       headers: { traceparent: unsampled.traceparent.replace(/-01$/, '-00') },
