@@ -63,35 +63,3 @@ type Unary = (
   options: CallOptions,
   callback: (error: ServiceError | null, value?: unknown) => void,
 ) => void;
-
-/** Committed offsets of the group caught up with the end of every topic: all sent events handled. */
-export async function untilCommitted(
-  kafka: Kafka,
-  groupId: string,
-  topics: string[],
-  timeoutMs: number,
-): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = new Map<string, string>();
-    for (const topic of topics) {
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        ends.set(`${topic}:${partition}`, high);
-    }
-    await until(
-      async () => {
-        const committed = await admin.fetchOffsets({ groupId, topics });
-        return committed.every(({ topic, partitions }) =>
-          partitions.every(({ partition, offset }) => {
-            const end = ends.get(`${topic}:${partition}`) ?? '0';
-            return end === '0' || offset === end;
-          }),
-        );
-      },
-      { timeoutMs, what: 'offsets committed to the end' },
-    );
-  } finally {
-    await admin.disconnect();
-  }
-}

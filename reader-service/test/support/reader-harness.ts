@@ -13,6 +13,7 @@ import {
   testEndpoints,
   uniqueName,
   until,
+  untilGroupCommittedToEnd,
 } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { type Collection, MongoClient } from 'mongodb';
@@ -20,13 +21,7 @@ import { type Config, configSchema } from '../../src/config.js';
 import type { ProductDocument } from '../../src/mongo/product.repository.js';
 import { cacheKeys } from '../../src/redis/cache-store.js';
 import { type ReaderService, start } from '../../src/start.js';
-import {
-  deleteKeys,
-  grpcCaller,
-  mongoCommandsOf,
-  type ReaderCall,
-  untilCommitted,
-} from './reader-clients.js';
+import { deleteKeys, grpcCaller, mongoCommandsOf, type ReaderCall } from './reader-clients.js';
 import { dropSearchDatabase, searchDatabaseUrl } from './search-database.js';
 
 export { type CallResult, deleteKeys, grpcCaller, type ReaderCall } from './reader-clients.js';
@@ -171,7 +166,7 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
       await producer.send({ topic, acks: -1, messages: [...messages] });
     },
     untilConsumed: (timeoutMs = 30_000) =>
-      untilCommitted(kafka, config.kafka.groupId, Object.values(topics), timeoutMs),
+      untilGroupCommittedToEnd(kafka, config.kafka.groupId, Object.values(topics), { timeoutMs }),
     collect: async (topic) => {
       const collector = await collectMessages(kafka, [topic], { groupPrefix: 'reader_test_collect' });
       consumers.push({ disconnect: collector.stop });
