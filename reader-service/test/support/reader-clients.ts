@@ -1,6 +1,4 @@
 import { loadReaderProto } from '@cqrs-products/contracts';
-import type { Kafka } from '@cqrs-products/kafka';
-import { until } from '@cqrs-products/testing';
 import { type CallOptions, type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { Redis } from 'ioredis';
 
