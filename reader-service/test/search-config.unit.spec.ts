@@ -1,18 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '@cqrs-products/config';
 import { describe, expect, it } from 'vitest';
-import { configSchema, defaultConfigFile, envMapping } from '../src/config.js';
-
-const load = (env: NodeJS.ProcessEnv, file: string | undefined = fileURLToPath(defaultConfigFile)) =>
-  loadConfig({ schema: configSchema, envMapping, file, env });
-const errorOf = (env: NodeJS.ProcessEnv) => {
-  try {
-    load(env);
-    return undefined;
-  } catch (error) {
-    return error instanceof ConfigError ? error.message : String(error);
-  }
-};
+import { configErrorOf as errorOf, loadReaderConfig as load } from './support/config-loading.js';
 
 describe('search store settings', () => {
   const defaults = {
