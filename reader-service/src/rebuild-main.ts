@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { readConfig } from './config.js';
+import { createSearchRepository } from './postgres/search.repository.js';
 import { ensureSearchSchema } from './postgres/search.schema.js';
 import { openSearchPool } from './postgres/search-database.js';
 import { rewriteCaches } from './rebuild/caches.js';
@@ -60,7 +61,7 @@ try {
         redis,
         keyPrefix: config.redis.keyPrefix,
         lockMs: config.redis.index.lockMs,
-        searchPool,
+        search: createSearchRepository({ pool: searchPool, queryTimeoutMs: config.search.queryTimeoutMs }),
         source: collection,
         chunkSize: config.rebuild.chunk,
         bar,

@@ -23,13 +23,24 @@ export interface SearchRepository {
    * Writes each product's newest state in the batch unless the table holds the same or a newer
    * version; resolves with how many rows changed.
    */
-  saveAll(batch: readonly StoredProduct[]): Promise<number>;
+  saveAll(batch: readonly StoredProduct[], options?: SaveOptions): Promise<number>;
+  /** Every product id in the table (the read-model rebuild looks for rows it should not have). */
+  ids(): Promise<string[]>;
+  removeAll(productIds: readonly string[]): Promise<void>;
   /** Live products only, newest first; productId breaks ties so pages never overlap. */
   search(query: SearchQuery): Promise<{ totalCount: number; products: Product[] }>;
   /** Whether the products MongoDB held before this table existed were copied (backfill.ts). */
   isBackfilled(): Promise<boolean>;
   markBackfilled(): Promise<void>;
   ping(): Promise<unknown>;
+}
+
+export interface SaveOptions {
+  /**
+   * Also replace a row of the same version (the read-model rebuild: a corrupted row has wrong
+   * fields at the right version). Events only ever replace older rows.
+   */
+  readonly replaceSameVersion?: boolean;
 }
 
 export interface SearchRepositoryOptions {
@@ -71,7 +82,7 @@ const searchSql = (where: string) => `
 const searchAll = searchSql(live);
 const searchText = searchSql(matching);
 
-const upsertSql = `
+const upsertSql = (newer: '<' | '<=') => `
   INSERT INTO product_search AS s
     (product_id, version, deleted, name, description, price, created_at, updated_at, deleted_at)
   SELECT * FROM unnest($1::text[], $2::bigint[], $3::boolean[], $4::text[], $5::text[],
@@ -80,7 +91,9 @@ const upsertSql = `
     version = excluded.version, deleted = excluded.deleted, name = excluded.name,
     description = excluded.description, price = excluded.price, created_at = excluded.created_at,
     updated_at = excluded.updated_at, deleted_at = excluded.deleted_at
-  WHERE s.version < excluded.version`;
+  WHERE s.version ${newer} excluded.version`;
+const upsertOlder = upsertSql('<');
+const upsertOlderOrSame = upsertSql('<=');
 
 const backfillSource = 'mongo';
 
@@ -117,7 +130,7 @@ export function createSearchRepository({
   };
 
   return {
-    saveAll: (batch) => {
+    saveAll: (batch, options = {}) => {
       // In product_id order: two transactions upserting overlapping sets (another instance, the
       // backfill) then lock the rows in the same order and wait for each other, never deadlock.
       const rows = newestPerProduct(batch)
@@ -126,7 +139,7 @@ export function createSearchRepository({
       if (rows.length === 0) return Promise.resolve(0);
       const product = (s: StoredProduct) => (s.kind === 'live' ? s.product : undefined);
       return timed('upsert', async () => {
-        const result = await pool.query(upsertSql, [
+        const result = await pool.query(options.replaceSameVersion ? upsertOlderOrSame : upsertOlder, [
           rows.map(storedId),
           rows.map(storedVersion),
           rows.map((s) => s.kind === 'deleted'),
@@ -139,6 +152,15 @@ export function createSearchRepository({
         ]);
         return result.rowCount ?? 0;
       });
+    },
+
+    ids: async () =>
+      (await pool.query<{ id: string }>('SELECT product_id AS id FROM product_search')).rows.map(
+        (row) => row.id,
+      ),
+
+    removeAll: async (productIds) => {
+      await pool.query('DELETE FROM product_search WHERE product_id = ANY($1::text[])', [productIds]);
     },
 
     search: async ({ text, skip, limit }) => {

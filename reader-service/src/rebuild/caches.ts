@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Collection } from 'mongodb';
-import type pg from 'pg';
 import { type StoredProduct, storedId, storedVersion } from '../domain/product.js';
 import { findByIds } from '../mongo/batch-save.js';
 import { fromDocument, type ProductDocument } from '../mongo/product.documents.js';
+import type { SearchRepository } from '../postgres/search.repository.js';
 import { createCacheStore } from '../redis/cache-store.js';
 import type { ProgressBar } from './progress-bar.js';
 
@@ -13,7 +13,7 @@ export interface CacheRewriteDeps {
   readonly keyPrefix: string;
   /** Expiry of the warm-up lock the rewrite holds (the readers' warm-ups wait for it). */
   readonly lockMs: number;
-  readonly searchPool: pg.Pool;
+  readonly search: Pick<SearchRepository, 'saveAll' | 'ids' | 'removeAll'>;
   /** The rebuilt collection, active by now: the live projection writes it before Redis. */
   readonly source: Collection<ProductDocument>;
   readonly chunkSize: number;
@@ -39,17 +39,6 @@ const replaceSeenVersion = `
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'version', ARGV[2], 'doc', ARGV[3])
 return 1`;
-
-const searchUpsert = `
-  INSERT INTO product_search AS s
-    (product_id, version, deleted, name, description, price, created_at, updated_at, deleted_at)
-  SELECT * FROM unnest($1::text[], $2::bigint[], $3::boolean[], $4::text[], $5::text[],
-                       $6::float8[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[])
-  ON CONFLICT (product_id) DO UPDATE SET
-    version = excluded.version, deleted = excluded.deleted, name = excluded.name,
-    description = excluded.description, price = excluded.price, created_at = excluded.created_at,
-    updated_at = excluded.updated_at, deleted_at = excluded.deleted_at
-  WHERE s.version <= excluded.version`;
 
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -81,11 +70,7 @@ export async function rewriteCaches(deps: CacheRewriteDeps): Promise<{ removed: 
   try {
     await redis.del(store.markerKey);
     const cachedIds = await redisIds(redis, deps.keyPrefix);
-    const searchIds = new Set(
-      (await deps.searchPool.query<{ id: string }>('SELECT product_id AS id FROM product_search')).rows.map(
-        (row) => row.id,
-      ),
-    );
+    const searchIds = new Set(await deps.search.ids());
     const seen = new Set<string>();
     // Entries newer than the scan read: an event's (MongoDB has it too by now), or a corruption.
     const newer = new Map<string, number>();
@@ -94,7 +79,8 @@ export async function rewriteCaches(deps: CacheRewriteDeps): Promise<{ removed: 
     const flush = async () => {
       if (lost) throw new Error('the warm-up lock was lost (expired or Redis lost its data)');
       for (const [id, version] of await writeRedis(redis, deps.keyPrefix, chunk)) newer.set(id, version);
-      await writeSearch(deps.searchPool, chunk);
+      // Same-version rows too: a corrupted row has wrong fields at the right version.
+      await deps.search.saveAll(chunk, { replaceSameVersion: true });
       for (const stored of chunk) seen.add(storedId(stored));
       bar.advance(chunk.length);
       chunk = [];
@@ -122,7 +108,7 @@ export async function rewriteCaches(deps: CacheRewriteDeps): Promise<{ removed: 
     }
     if (extras.length > 0) {
       await redis.unlink(...extras.map((id) => `${deps.keyPrefix}${id}`));
-      await deps.searchPool.query('DELETE FROM product_search WHERE product_id = ANY($1::text[])', [extras]);
+      await deps.search.removeAll(extras);
     }
     const runId = /run_id:(\w+)/.exec(await redis.info('server'))?.[1];
     if (!runId) throw new Error('redis did not report its run_id (INFO server)');
@@ -194,22 +180,4 @@ async function writeRedis(
 
 interface ReplaceSeen {
   replaceSeenVersion(key: string, seen: number, version: number, doc: string): Promise<number>;
-}
-
-async function writeSearch(pool: pg.Pool, chunk: readonly StoredProduct[]): Promise<void> {
-  if (chunk.length === 0) return;
-  // In id order, as the projection's upsert: overlapping transactions then never deadlock.
-  const rows = [...chunk].sort((a, b) => (storedId(a) < storedId(b) ? -1 : 1));
-  const product = (s: StoredProduct) => (s.kind === 'live' ? s.product : undefined);
-  await pool.query(searchUpsert, [
-    rows.map(storedId),
-    rows.map(storedVersion),
-    rows.map((s) => s.kind === 'deleted'),
-    rows.map((s) => product(s)?.name ?? null),
-    rows.map((s) => product(s)?.description ?? null),
-    rows.map((s) => product(s)?.price ?? null),
-    rows.map((s) => product(s)?.createdAt ?? null),
-    rows.map((s) => product(s)?.updatedAt ?? null),
-    rows.map((s) => (s.kind === 'deleted' ? s.tombstone.deletedAt : null)),
-  ]);
 }
