@@ -83,3 +83,45 @@ describe('every problem type the gateway can emit is a catalogue code', () => {
     ).toMatchObject({ status: 500 });
   });
 });
+
+// The table is the specification: a code's problem type and status are public (README, OpenAPI),
+// and retryable says whether the same request may succeed later unchanged.
+const expected = {
+  VALIDATION_FAILED: ['urn:cqrs-products:problem:validation-failed', 400, false],
+  PRODUCT_NOT_FOUND: ['urn:cqrs-products:problem:product-not-found', 404, false],
+  INVALID_REQUEST: ['urn:cqrs-products:problem:invalid-request', 400, false],
+  COMMAND_NOT_ACCEPTED: ['urn:cqrs-products:problem:command-not-accepted', 503, true],
+  COMMAND_QUEUE_FULL: ['urn:cqrs-products:problem:command-queue-full', 503, true],
+  VERSION_NOT_YET_VISIBLE: ['urn:cqrs-products:problem:version-not-yet-visible', 503, true],
+  READ_MODEL_UNAVAILABLE: ['urn:cqrs-products:problem:read-model-unavailable', 503, true],
+  ROUTE_NOT_FOUND: ['urn:cqrs-products:problem:route-not-found', 404, false],
+  METHOD_NOT_ALLOWED: ['urn:cqrs-products:problem:method-not-allowed', 405, false],
+  NOT_IMPLEMENTED: ['urn:cqrs-products:problem:not-implemented', 501, false],
+  BODY_TOO_LARGE: ['urn:cqrs-products:problem:body-too-large', 413, false],
+  MALFORMED_JSON: ['urn:cqrs-products:problem:malformed-json', 400, false],
+  UNSUPPORTED_MEDIA_TYPE: ['urn:cqrs-products:problem:unsupported-media-type', 415, false],
+  URI_TOO_LONG: ['urn:cqrs-products:problem:uri-too-long', 414, false],
+  HEADERS_TOO_LARGE: ['urn:cqrs-products:problem:headers-too-large', 431, false],
+  REQUEST_TIMEOUT: ['urn:cqrs-products:problem:request-timeout', 408, true],
+  BAD_REQUEST: ['urn:cqrs-products:problem:bad-request', 400, false],
+  INTERNAL: ['urn:cqrs-products:problem:internal', 500, false],
+} as const;
+
+describe("the gateway's factories, one per code", () => {
+  it('cover exactly the codes of the table', () => {
+    expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(Object.entries(expected))('%s -> type, HTTP, retryable: %j', (code, [type, status, retryable]) => {
+    const error = errors[code as keyof typeof expected]('detail');
+    expect(error).toMatchObject({ code, retryable, spec: { httpStatus: status } });
+    expect(problemOf(error)).toMatchObject({ type, status });
+  });
+
+  it('declare retryability on every entry instead of relying on the default', () => {
+    const undeclared = Object.entries(gatewayCatalogue).filter(
+      ([, spec]) => typeof spec.retryable !== 'boolean',
+    );
+    expect(undeclared.map(([code]) => code)).toEqual([]);
+  });
+});

@@ -7,6 +7,12 @@ export interface ErrorSpec {
   readonly message: string;
   readonly httpStatus: number;
   readonly grpcStatus: GrpcStatus;
+  /**
+   * Whether the same request or message can succeed later, unchanged: a client may retry it, a
+   * consumer waits it out (partition paused) instead of dead-lettering it. Absent means false: a
+   * failure is final unless its catalogue says otherwise.
+   */
+  readonly retryable?: boolean;
 }
 
 export type ErrorCatalogue = Readonly<Record<string, ErrorSpec>>;
@@ -24,6 +30,8 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   override readonly name = 'AppError';
   readonly details: Record<string, unknown> | undefined;
+  /** From the spec, so whoever handles the failure decides from the code alone, once. */
+  readonly retryable: boolean;
 
   constructor(
     readonly code: string,
@@ -33,6 +41,7 @@ export class AppError extends Error {
   ) {
     super(detail ? `${spec.message}: ${detail}` : spec.message, { cause: options.cause });
     this.details = options.details;
+    this.retryable = spec.retryable ?? false;
   }
 }
 
@@ -63,19 +72,30 @@ export function assertUniqueCodes(...catalogues: ErrorCatalogue[]): void {
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
 
-/** Failures every service shares; service-specific catalogues live in each service's errors.ts. */
+/**
+ * Failures every service shares. Each service spreads them into its own catalogue (its errors.ts)
+ * and makes its factories there, once, so a service has one module of errors.
+ */
 export const commonErrors = {
   VALIDATION_FAILED: {
     message: 'Request validation failed',
     httpStatus: 400,
     grpcStatus: GrpcStatus.INVALID_ARGUMENT,
+    retryable: false,
   },
   DEPENDENCY_UNAVAILABLE: {
     message: 'A dependency is unavailable',
     httpStatus: 503,
     grpcStatus: GrpcStatus.UNAVAILABLE,
+    retryable: true,
   },
-  TIMEOUT: { message: 'The operation timed out', httpStatus: 504, grpcStatus: GrpcStatus.DEADLINE_EXCEEDED },
+  TIMEOUT: {
+    message: 'The operation timed out',
+    httpStatus: 504,
+    grpcStatus: GrpcStatus.DEADLINE_EXCEEDED,
+    retryable: true,
+  },
 } as const satisfies ErrorCatalogue;
 
+/** The shared codes' factories, for code outside the services; a service uses its own errors.ts. */
 export const errors = defineErrors(commonErrors);

@@ -38,3 +38,29 @@ describe('coded errors', () => {
     expect(isAppError(new Error('boom'))).toBe(false);
   });
 });
+
+describe('whether a failure is retryable', () => {
+  it('comes from the spec, so a consumer decides from the code alone', () => {
+    const { FLAKY, FINAL } = defineErrors({
+      FLAKY: { message: 'm', httpStatus: 503, grpcStatus: GrpcStatus.UNAVAILABLE, retryable: true },
+      FINAL: { message: 'm', httpStatus: 400, grpcStatus: GrpcStatus.INVALID_ARGUMENT, retryable: false },
+    });
+    expect(FLAKY().retryable).toBe(true);
+    expect(FINAL().retryable).toBe(false);
+  });
+
+  it('is false when the spec does not say: a failure is final unless declared otherwise', () => {
+    const error = new AppError('OLD', { message: 'm', httpStatus: 500, grpcStatus: GrpcStatus.INTERNAL });
+    expect(error.retryable).toBe(false);
+  });
+
+  it.each([
+    ['VALIDATION_FAILED', 400, GrpcStatus.INVALID_ARGUMENT, false],
+    ['DEPENDENCY_UNAVAILABLE', 503, GrpcStatus.UNAVAILABLE, true],
+    ['TIMEOUT', 504, GrpcStatus.DEADLINE_EXCEEDED, true],
+  ] as const)('shared %s: HTTP %i, gRPC %i, retryable %s', (code, httpStatus, grpcStatus, retryable) => {
+    const error = errors[code]('detail');
+    expect(error).toMatchObject({ code, retryable, spec: { httpStatus, grpcStatus } });
+    expect(error.message).toBe(`${commonErrors[code].message}: detail`);
+  });
+});

@@ -1,6 +1,6 @@
 import { type ProductCommand, type ProductTopics, productCommandMessage } from '@cqrs-products/contracts';
-import { errors } from '@cqrs-products/errors';
 import { type Producer, prepareMessage, sendStoredMessages } from '@cqrs-products/kafka';
+import { readerErrors } from '../errors.js';
 
 /** Publishes a command for the writer; resolves with its message id once Kafka acknowledged it. */
 export type ForwardCommand = (
@@ -23,7 +23,7 @@ export function productCommandForwarder(
     try {
       await sendStoredMessages(producer, [message]);
     } catch (error) {
-      throw errors.DEPENDENCY_UNAVAILABLE('Kafka did not accept the command', { cause: error });
+      throw readerErrors.DEPENDENCY_UNAVAILABLE('Kafka did not accept the command', { cause: error });
     }
     return message.messageId;
   };

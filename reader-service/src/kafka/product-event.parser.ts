@@ -9,9 +9,11 @@ import {
   wireTimestamp,
   wireVersion,
 } from '@cqrs-products/contracts';
+import type { AppError } from '@cqrs-products/errors';
 import { PoisonMessageError } from '@cqrs-products/kafka';
 import { z } from 'zod';
 import type { ProductEvent } from '../domain/product.js';
+import { type ReaderErrorCode, readerErrors } from '../errors.js';
 
 const changedSchema = z.object({ Product: wireProductSchema });
 const deletedSchema = z.object({
@@ -20,8 +22,18 @@ const deletedSchema = z.object({
   DeletedAt: wireTimestamp,
 });
 
-/** Poison codes, as they appear in the `dlq-error-code` header. */
-const poisonCodes = { undecodable: 'UNDECODABLE_EVENT', invalid: 'INVALID_EVENT' } as const;
+/** The catalogue's poison codes (errors.ts) by decoding failure; the `dlq-error-code` header. */
+const poisonCodes = {
+  undecodable: 'UNDECODABLE_EVENT',
+  invalid: 'INVALID_EVENT',
+} as const satisfies Record<string, ReaderErrorCode>;
+
+/**
+ * A catalogue error as the Kafka runner's poison marker (dead-lettered at once, never retried):
+ * its code and message become the `dlq-error-code` and `dlq-error` headers.
+ */
+const poison = (error: AppError): PoisonMessageError =>
+  new PoisonMessageError(error.message, error.code, { cause: error });
 
 /**
  * Bytes from an event topic -> a validated domain event. Anything that cannot become one is a
@@ -48,9 +60,5 @@ function decoded<S extends z.ZodType>(
 ): z.infer<S> {
   const result = decodeWire(type, bytes, schema);
   if (result.ok) return result.value;
-  throw new PoisonMessageError(
-    result.message,
-    poisonCodes[result.failure],
-    'cause' in result ? { cause: result.cause } : undefined,
-  );
+  throw poison(readerErrors[poisonCodes[result.failure]](result.message, { cause: result.cause }));
 }

@@ -1,4 +1,5 @@
 import { type EventKind, headerNames, type ProductTopics } from '@cqrs-products/contracts';
+import { isAppError } from '@cqrs-products/errors';
 import {
   type ConsumerRunner,
   classifyFailure,
@@ -94,7 +95,7 @@ export function startProductEventsConsumer(options: ProductEventsConsumerOptions
     topics: Object.values(options.topics),
     deadLetterProducer: options.deadLetterProducer,
     log: options.log,
-    classify: (error) => (options.isStoreUnavailable?.(error) ? 'transient' : classifyMongoFailure(error)),
+    classify: projectionFailureClassifier(options.isStoreUnavailable),
     dependenciesHealthy: options.storesHealthy,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.maxBatchSize ? { maxBatchSize: options.maxBatchSize } : {}),
@@ -110,6 +111,19 @@ export function startProductEventsConsumer(options: ProductEventsConsumerOptions
       return verdicts;
     },
   });
+}
+
+/**
+ * The reader's one classification of a failed batch or event: a coded error says itself whether it
+ * is worth waiting for (retryable), a store that cannot be reached is waited out (partition paused)
+ * and never dead-lettered, anything else is the runner's default (poison at once, the rest retried
+ * a bounded number of times).
+ */
+export function projectionFailureClassifier(isStoreUnavailable?: (error: unknown) => boolean) {
+  return (error: unknown): FailureKind => {
+    if (isAppError(error)) return error.retryable ? 'transient' : 'permanent';
+    return isStoreUnavailable?.(error) ? 'transient' : classifyMongoFailure(error);
+  };
 }
 
 /** MongoDB being unreachable is the dependency's fault, not the event's: retry, never DLQ. */

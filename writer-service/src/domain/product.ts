@@ -1,4 +1,5 @@
 import { assertNever, type Product, type ProductCommand, type ProductEvent } from '@cqrs-products/contracts';
+import type { WriterErrorCode } from '../errors.js';
 
 /**
  * The write model of a product and the rules for changing it, free of I/O: given a command and
@@ -7,10 +8,13 @@ import { assertNever, type Product, type ProductCommand, type ProductEvent } fro
 
 export type { Product, ProductCommand, ProductEvent } from '@cqrs-products/contracts';
 
-/** Codes match the writer's error catalogue (errors.ts). */
+/**
+ * Codes of the writer's error catalogue (errors.ts), whose entry says whether the rejection is
+ * retryable: the decision names the failure, the catalogue says what it means.
+ */
 export type ProductRejection =
-  | { readonly code: 'PRODUCT_ALREADY_EXISTS'; readonly productId: string }
-  | { readonly code: 'PRODUCT_NOT_FOUND'; readonly productId: string };
+  | { readonly code: Extract<WriterErrorCode, 'PRODUCT_ALREADY_EXISTS'>; readonly productId: string }
+  | { readonly code: Extract<WriterErrorCode, 'PRODUCT_NOT_FOUND'>; readonly productId: string };
 
 export type Decision =
   | { readonly ok: true; readonly event: ProductEvent }

@@ -7,10 +7,12 @@ import {
   type WireProductChange,
   wireRequestSchemas,
 } from '@cqrs-products/contracts';
+import type { AppError } from '@cqrs-products/errors';
 import { type IHeaders, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
 import { pickTraceHeaders } from '@cqrs-products/tracing';
 import { z } from 'zod';
 import type { ProductCommand } from '../domain/product.js';
+import { type WriterErrorCode, writerErrors } from '../errors.js';
 import type { CommandEnvelope, KafkaOrigin } from '../product-command.handler.js';
 
 const messageNames = { create: 'ProductCreate', update: 'ProductUpdate', delete: 'ProductDelete' } as const;
@@ -23,14 +25,21 @@ const commandSchemas = {
 
 const messageIdSchema = z.uuid();
 
-/** Poison codes, as they appear in the `dlq-error-code` header. */
+/** The catalogue's poison codes (errors.ts), as they appear in the `dlq-error-code` header. */
 export const poisonCodes = {
   unknownTopic: 'UNKNOWN_TOPIC',
   invalidMessageId: 'INVALID_MESSAGE_ID',
   undecodable: 'UNDECODABLE_PAYLOAD',
   invalidCommand: 'INVALID_COMMAND',
   keyMismatch: 'KEY_MISMATCH',
-} as const;
+} as const satisfies Record<string, WriterErrorCode>;
+
+/**
+ * A catalogue error as the Kafka runner's poison marker (dead-lettered at once, never retried):
+ * its code and message become the `dlq-error-code` and `dlq-error` headers.
+ */
+const poison = (error: AppError): PoisonMessageError =>
+  new PoisonMessageError(error.message, error.code, { cause: error });
 
 /**
  * Turns a command message into what the handler needs, or throws PoisonMessageError: a message
@@ -41,22 +50,18 @@ export function toCommandEnvelope(
   topics: ProductTopics['commands'],
 ): CommandEnvelope {
   const kind = (Object.keys(topics) as CommandKind[]).find((k) => topics[k] === received.topic);
-  if (!kind)
-    throw new PoisonMessageError(`no command is read from ${received.topic}`, poisonCodes.unknownTopic);
+  if (!kind) throw poison(writerErrors.UNKNOWN_TOPIC(received.topic));
   const { headers, key, value } = received.message;
 
   const commandId = messageIdSchema.safeParse(header(headers, headerNames.messageId));
-  if (!commandId.success)
-    // Without a stable id a redelivery could not be recognised, so it would be applied twice.
-    throw new PoisonMessageError('message-id header must be a UUID', poisonCodes.invalidMessageId);
+  if (!commandId.success) throw poison(writerErrors.INVALID_MESSAGE_ID());
 
   const command = decodeCommand(kind, value);
   if (key?.toString() !== command.productId)
     // The key decides the partition, hence the order of this product's commands; a command
     // filed under another key could overtake or be overtaken by the product's other commands.
-    throw new PoisonMessageError(
-      `message key ${key?.toString() ?? '(none)'} does not match ProductID ${command.productId}`,
-      poisonCodes.keyMismatch,
+    throw poison(
+      writerErrors.KEY_MISMATCH(`key ${key?.toString() ?? '(none)'}, ProductID ${command.productId}`),
     );
 
   // The consumer's process span for this message becomes the event's parent, so the relay and the
@@ -89,11 +94,7 @@ function decodeCommand(kind: CommandKind, value: Buffer | null): ProductCommand 
   const decoded = decodeWire(messageNames[kind], value, commandSchemas[kind]);
   if (!decoded.ok) {
     const code = decoded.failure === 'undecodable' ? poisonCodes.undecodable : poisonCodes.invalidCommand;
-    throw new PoisonMessageError(
-      decoded.message,
-      code,
-      'cause' in decoded ? { cause: decoded.cause } : undefined,
-    );
+    throw poison(writerErrors[code](decoded.message, { cause: decoded.cause }));
   }
   const data = decoded.value as WireProductChange;
   return kind === 'delete' ? { kind, productId: data.ProductID } : { kind, ...fromWireChange(data) };

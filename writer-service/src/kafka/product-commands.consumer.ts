@@ -1,4 +1,5 @@
 import type { ProductTopics } from '@cqrs-products/contracts';
+import { isAppError } from '@cqrs-products/errors';
 import {
   type ConsumerRunner,
   classifyFailure,
@@ -62,17 +63,29 @@ export function handleCommandBatch(topics: ProductTopics['commands'], handleComm
   return handle;
 }
 
+/**
+ * A rejection's catalogue entry says whether it can succeed later: one that cannot (the id is
+ * taken) is dead-lettered with its code; one that can fails the batch, which the classifier below
+ * then waits out.
+ */
 function toVerdict(outcome: CommandOutcome | undefined): MessageVerdict {
   if (!outcome) throw new Error('the command handler returned fewer outcomes than commands');
   if (outcome.kind !== 'rejected') return { kind: 'done' };
-  // A rejection (the id is taken) repeats on every delivery: dead-letter it with its code.
-  const { error } = outcome;
-  return { kind: 'dead-letter', error: new PoisonMessageError(error.message, error.code, { cause: error }) };
+  if (outcome.error.retryable) throw outcome.error;
+  return { kind: 'dead-letter', error: outcome.error };
 }
 
-/** Database outages are waited out (partition paused), never dead-lettered. */
+/**
+ * The writer's one classification of a failed batch or message: a coded error says itself whether
+ * it is worth waiting for (retryable), a PostgreSQL outage is waited out (partition paused) and
+ * never dead-lettered, anything else is the runner's default (poison at once, network errors
+ * waited out, the rest retried a bounded number of times).
+ */
 export function commandFailureClassifier(isDatabaseDown: (error: unknown) => boolean) {
-  return (error: unknown): FailureKind => (isDatabaseDown(error) ? 'transient' : classifyFailure(error));
+  return (error: unknown): FailureKind => {
+    if (isAppError(error)) return error.retryable ? 'transient' : 'permanent';
+    return isDatabaseDown(error) ? 'transient' : classifyFailure(error);
+  };
 }
 
 export function startProductCommandsConsumer(
