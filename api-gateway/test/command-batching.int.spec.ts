@@ -1,15 +1,15 @@
 import { decodeMessage, productTopics } from '@cqrs-products/contracts';
-import {
-  type Consumer,
-  createKafka,
-  createProducer,
-  ensureTopics,
-  type KafkaMessage,
-  type Producer,
-} from '@cqrs-products/kafka';
+import { createKafka, createProducer, ensureTopics, type Producer } from '@cqrs-products/kafka';
 import { createLogger } from '@cqrs-products/logger';
 import { createRegistry } from '@cqrs-products/metrics';
-import { testEndpoints, uniqueName, until } from '@cqrs-products/testing';
+import {
+  type CollectedMessage,
+  type Collector,
+  collectMessages,
+  testEndpoints,
+  uniqueName,
+  untilCollectedToEnd,
+} from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReaderClient } from '../src/grpc/reader.client.js';
 import { buildApp } from '../src/http/app.js';
@@ -21,10 +21,9 @@ const log = createLogger({ service: 'api-gateway-test', level: 'silent' });
 const kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'gateway-batching-test' }, log);
 const unusedReader = {} as ReaderClient;
 const valid = { name: 'Desk lamp', description: 'A warm LED desk lamp', price: 49.9 };
-const received = new Map<string, KafkaMessage[]>();
 const admin = kafka.admin();
 let producer: Producer;
-let consumer: Consumer;
+let collector: Collector;
 
 /** Each test gets its own topic prefix, so counting a topic counts that test's commands only. */
 const prefixes = {
@@ -41,19 +40,10 @@ beforeAll(async () => {
   await admin.connect();
   producer = createProducer(kafka);
   await producer.connect();
-  consumer = kafka.consumer({ groupId: uniqueName('gwb_test') });
-  await consumer.connect();
-  await consumer.subscribe({ topics: allTopics, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      const messages = received.get(topic);
-      if (messages) messages.push(message);
-      else received.set(topic, [message]);
-    },
-  });
+  collector = await collectMessages(kafka, allTopics, { groupPrefix: 'gwb_test' });
 });
 afterAll(async () => {
-  await consumer?.disconnect();
+  await collector?.stop();
   await producer?.disconnect();
   await admin.disconnect();
 });
@@ -64,14 +54,13 @@ async function stored(topic: string): Promise<number> {
   return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
 }
 
-/** Waits until this test's consumer has read everything the topic holds, then returns it. */
-async function allOf(topic: string): Promise<KafkaMessage[]> {
-  const count = await stored(topic);
-  await until(() => (received.get(topic)?.length ?? 0) >= count, { what: `${count} messages on ${topic}` });
-  return received.get(topic) ?? [];
+/** Waits until the collector has read everything the topic holds, then returns it. */
+async function allOf(topic: string): Promise<CollectedMessage[]> {
+  await untilCollectedToEnd(kafka, collector.messages, [topic]);
+  return collector.messages.filter((m) => m.topic === topic);
 }
 
-const keysOf = (messages: readonly KafkaMessage[]) => messages.map((m) => m.key?.toString() ?? '');
+const keysOf = (messages: readonly CollectedMessage[]) => messages.map((m) => m.key);
 
 async function gateway(prefix: string, batching?: CommandBatching) {
   const metrics = commandPublisherMetrics(createRegistry('api-gateway-test'));
@@ -133,8 +122,8 @@ describe('command batching against Kafka', () => {
     expect(messages).toHaveLength(products.length * updatesEach);
     for (const id of products) {
       const prices = messages
-        .filter((m) => m.key?.toString() === id)
-        .map((m) => decodeMessage('ProductUpdate', m.value as Buffer).Price);
+        .filter((m) => m.key === id)
+        .map((m) => decodeMessage('ProductUpdate', m.value).Price);
       expect(prices).toEqual(Array.from({ length: updatesEach }, (_, i) => i));
     }
     expect((await batches()).count).toBeGreaterThanOrEqual(Math.ceil(published.length / 7));

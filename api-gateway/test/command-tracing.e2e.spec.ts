@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { productTopics } from '@cqrs-products/contracts';
-import { type Consumer, createKafka, ensureTopics, type KafkaMessage } from '@cqrs-products/kafka';
+import { createKafka, ensureTopics } from '@cqrs-products/kafka';
 import { createLogger } from '@cqrs-products/logger';
 import {
+  type Collector,
+  collectMessages,
   eventually,
   freePort,
   type ServiceProcess,
   startServiceProcess,
   testEndpoints,
   uniqueName,
+  untilCollectedToEnd,
 } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -23,24 +26,16 @@ const log = createLogger({ service: 'api-gateway-test', level: 'silent' });
 const kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'gateway-tracing-test' }, log);
 const prefix = `${uniqueName('gwt')}_`;
 const topics = productTopics(prefix).commands;
-const received = new Map<string, KafkaMessage>();
 let receiver: OtlpReceiver;
 let gateway: ServiceProcess;
-let consumer: Consumer;
+let collector: Collector;
 let apiUrl: string;
 let metricsUrl: string;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   await ensureTopics(kafka, Object.values(topics), { partitions: 3, replicationFactor: 1 });
-  consumer = kafka.consumer({ groupId: uniqueName('gwt_test') });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topics.create], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      received.set(message.key?.toString() ?? '', message);
-    },
-  });
+  collector = await collectMessages(kafka, [topics.create], { groupPrefix: 'gwt_test' });
   const [http, probes, metrics] = [await freePort(), await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${http}/api/v1`;
   metricsUrl = `http://127.0.0.1:${metrics}/metrics`;
@@ -68,7 +63,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.stop();
-  await consumer?.disconnect();
+  await collector?.stop();
   await receiver?.close();
 });
 
@@ -104,11 +99,9 @@ describe('commands sent in one batch keep their own traces', () => {
 
     // Otherwise this would not test batching at all.
     expect(await batchesSent()).toBeLessThan(callers.length);
-    await eventually(
-      () => received.size,
-      (n) => n >= callers.length,
-      { what: 'the commands on Kafka' },
-    );
+    // Each 201 came after Kafka acknowledged its command, so the topic's end covers them all.
+    await untilCollectedToEnd(kafka, collector.messages, [topics.create]);
+    expect(collector.messages.map((m) => m.key).sort()).toEqual([...productIds].sort());
     for (const [i, caller] of callers.entries()) {
       const spans = await eventually(
         () => receiver.spans(caller.traceId),
@@ -123,8 +116,8 @@ describe('commands sent in one batch keep their own traces', () => {
       expect(ancestorsOf(spans, send)).toContain(server);
       expect(send.attributes['messaging.kafka.message.key']).toBe(productIds[i]);
 
-      const message = received.get(productIds[i] as string);
-      expect(message?.headers?.traceparent?.toString()).toBe(`00-${caller.traceId}-${send.spanId}-01`);
+      const message = collector.messages.find((m) => m.key === productIds[i]);
+      expect(message?.headers.traceparent).toBe(`00-${caller.traceId}-${send.spanId}-01`);
     }
   });
 });

@@ -1,15 +1,15 @@
-import { deadLetterTopic, decodeMessage, headerNames, productTopics } from '@cqrs-products/contracts';
-import {
-  type ConsumerRunner,
-  createKafka,
-  createProducer,
-  ensureTopics,
-  type KafkaMessage,
-  type Producer,
-  startConsumer,
-} from '@cqrs-products/kafka';
+import { decodeMessage, headerNames, productTopics } from '@cqrs-products/contracts';
+import { createKafka, createProducer, ensureTopics, type Producer } from '@cqrs-products/kafka';
 import { createLogger } from '@cqrs-products/logger';
-import { testEndpoints, uniqueName } from '@cqrs-products/testing';
+import {
+  type CollectedMessage,
+  type Collector,
+  collectMessages,
+  testEndpoints,
+  uniqueName,
+  until,
+  untilCollectedToEnd,
+} from '@cqrs-products/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReaderClient } from '../src/grpc/reader.client.js';
@@ -21,29 +21,16 @@ const prefix = `${uniqueName('gw')}_`;
 const topics = productTopics(prefix);
 const kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'gateway-test' }, log);
 const unusedReader = {} as ReaderClient;
-const received: { topic: string; message: KafkaMessage }[] = [];
 let producer: Producer;
-let consumer: ConsumerRunner;
+let collector: Collector;
 let app: FastifyInstance;
 
 beforeAll(async () => {
   const commandTopics = Object.values(topics.commands);
-  await ensureTopics(kafka, [...commandTopics, ...commandTopics.map(deadLetterTopic)], {
-    partitions: 3,
-    replicationFactor: 1,
-  });
+  await ensureTopics(kafka, commandTopics, { partitions: 3, replicationFactor: 1 });
   producer = createProducer(kafka);
   await producer.connect();
-  consumer = await startConsumer({
-    kafka,
-    groupId: uniqueName('gw_test'),
-    topics: commandTopics,
-    deadLetterProducer: producer,
-    log,
-    handle: async ({ topic, message }) => {
-      received.push({ topic, message });
-    },
-  });
+  collector = await collectMessages(kafka, commandTopics, { groupPrefix: 'gw_test' });
   app = await buildApp({
     log,
     bodyLimitBytes: 16_384,
@@ -53,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await consumer?.stop();
+  await collector?.stop();
   await producer?.disconnect();
 });
 
@@ -66,13 +53,13 @@ const json = (method: 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) =>
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
   });
 
-async function messagesFor(productId: string, count: number) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const found = received.filter((r) => r.message.key?.toString() === productId);
-    if (found.length >= count || Date.now() > deadline) return found;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+const received = (): readonly CollectedMessage[] => collector.messages;
+const keyed = (productId: string) => received().filter((m) => m.key === productId);
+
+/** Waits until `count` commands for the product are on Kafka (failing if they never come). */
+async function messagesFor(productId: string, count: number): Promise<CollectedMessage[]> {
+  await until(() => keyed(productId).length >= count, { what: `${count} commands for ${productId}` });
+  return keyed(productId);
 }
 
 describe('command routes publish to Kafka', () => {
@@ -92,10 +79,10 @@ describe('command routes publish to Kafka', () => {
     expect(version).toBe(1);
     const [sent] = await messagesFor(productId, 1);
     expect(sent?.topic).toBe(topics.commands.create);
-    expect(sent?.message.headers?.[headerNames.messageId]?.toString()).toMatch(/^[0-9a-f-]{36}$/);
-    expect(sent?.message.headers?.traceparent?.toString()).toBe(traceparent);
-    expect(sent?.message.headers?.tracestate?.toString()).toBe('vendor=1');
-    expect(decodeMessage('ProductCreate', sent?.message.value as Buffer)).toEqual({
+    expect(sent?.headers[headerNames.messageId]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent?.headers.traceparent).toBe(traceparent);
+    expect(sent?.headers.tracestate).toBe('vendor=1');
+    expect(decodeMessage('ProductCreate', sent?.value as Buffer)).toEqual({
       ProductID: productId,
       Name: 'Desk lamp',
       Description: 'A warm LED desk lamp',
@@ -112,7 +99,7 @@ describe('command routes publish to Kafka', () => {
 
     // Two topics: Kafka orders each partition, not the two topics relative to each other.
     const sent = await messagesFor(id, 2);
-    const on = (topic: string) => sent.find((s) => s.topic === topic)?.message;
+    const on = (topic: string) => sent.find((s) => s.topic === topic);
     expect(decodeMessage('ProductUpdate', on(topics.commands.update)?.value as Buffer)).toMatchObject({
       ProductID: id,
       Price: 10,
@@ -120,7 +107,7 @@ describe('command routes publish to Kafka', () => {
     expect(decodeMessage('ProductDelete', on(topics.commands.delete)?.value as Buffer)).toEqual({
       ProductID: id,
     });
-    const messageId = (topic: string) => on(topic)?.headers?.[headerNames.messageId]?.toString();
+    const messageId = (topic: string) => on(topic)?.headers[headerNames.messageId];
     expect(messageId(topics.commands.update)).toBe(updated.consistencyToken);
     expect(messageId(topics.commands.delete)).toBe(deleted.json().consistencyToken);
   });
@@ -177,7 +164,7 @@ describe('bad input is refused with problem+json and publishes nothing', () => {
   ];
 
   it.each(cases)('%s', async (_name, request, status, pointer) => {
-    const before = received.length;
+    const before = received().length;
     const response = await request();
 
     expect(response.statusCode).toBe(status);
@@ -187,11 +174,18 @@ describe('bad input is refused with problem+json and publishes nothing', () => {
     expect(problem.title).toEqual(expect.any(String));
     if (pointer) expect(problem.errors.map((e: { pointer: string }) => e.pointer)).toContain(pointer);
 
-    // A valid command sent afterwards is the next (and only new) message on the topics.
+    // A valid command sent afterwards is the trailing marker: the gateway publishes in order and
+    // answers once Kafka has it, so once everything the topics hold now is collected, a command
+    // the bad request had published would be there too. It must be the next and only new message.
     const marker = await json('POST', '/api/v1/products', valid);
+    expect(marker.statusCode).toBe(201);
     const markerId = marker.json().productId;
-    await messagesFor(markerId, 1);
-    expect(received.slice(before).map((r) => r.message.key?.toString())).toEqual([markerId]);
+    await untilCollectedToEnd(kafka, collector.messages, Object.values(topics.commands));
+    expect(
+      received()
+        .slice(before)
+        .map((m) => m.key),
+    ).toEqual([markerId]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { encodeMessage, headerNames, type KafkaMessageName, productTopics } from '@cqrs-products/contracts';
-import type { Stack } from '@cqrs-products/testing';
+import { collectMessages, type Stack, until, untilCollectedToEnd } from '@cqrs-products/testing';
 import type { Kafka } from 'kafkajs';
 import { deadLetterTopics } from './pipeline-state.js';
 
@@ -170,32 +170,31 @@ export interface DeadLetterRecord {
   readonly errorCode: string | undefined;
 }
 
-/** Reads every record on the stack's dead-letter topics (they are small: a handful of messages). */
+/**
+ * Reads every record on the stack's dead-letter topics (they are small: a handful of messages):
+ * waits until `expected` arrived and the collector holds all the topics hold, so a record too many
+ * is seen as well; fails if `expected` never arrive.
+ */
 export async function readDeadLetters(
   kafka: Kafka,
   stack: Stack,
   expected: number,
 ): Promise<DeadLetterRecord[]> {
-  const consumer = kafka.consumer({ groupId: `${stack.topicPrefix}dlq_reader_${randomUUID()}` });
-  const records: DeadLetterRecord[] = [];
-  const header = (headers: Record<string, unknown> | undefined, name: string) => headers?.[name]?.toString();
-  await consumer.connect();
+  const topics = deadLetterTopics(stack);
+  const collector = await collectMessages(kafka, topics, { groupPrefix: `${stack.topicPrefix}dlq_reader` });
   try {
-    await consumer.subscribe({ topics: deadLetterTopics(stack), fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, message }) => {
-        records.push({
-          poisonId: header(message.headers, poisonHeader),
-          dlqTopic: topic,
-          originalTopic: header(message.headers, 'dlq-original-topic'),
-          errorCode: header(message.headers, 'dlq-error-code'),
-        });
-      },
+    await until(() => collector.messages.length >= expected, {
+      what: `${expected} dead letters`,
+      timeoutMs: 30_000,
     });
-    const deadline = Date.now() + 30_000;
-    while (records.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    return records;
+    await untilCollectedToEnd(kafka, collector.messages, topics);
+    return collector.messages.map(({ topic, headers }) => ({
+      poisonId: headers[poisonHeader],
+      dlqTopic: topic,
+      originalTopic: headers['dlq-original-topic'],
+      errorCode: headers['dlq-error-code'],
+    }));
   } finally {
-    await consumer.disconnect();
+    await collector.stop();
   }
 }
