@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { eventually, type Stack, startStack, uniqueName } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+// One stack for the file; each test makes its own products, so the tests run in any order
+// and alone (`-t`), except the shutdown test, which is last because it stops the stack.
 let stack: Stack;
 let stopped = false;
 beforeAll(async () => {
@@ -11,11 +13,13 @@ afterAll(async () => {
   if (!stopped) await stack?.stop();
 });
 
-const api = (path: string, init?: RequestInit) =>
-  fetch(`${stack.apiUrl}${path}`, {
+const api = (path: string, init?: RequestInit) => {
+  if (stopped) throw new Error('the stack was stopped by the shutdown test: tests go above it');
+  return fetch(`${stack.apiUrl}${path}`, {
     ...init,
     headers: init?.body ? { 'content-type': 'application/json' } : {},
   });
+};
 const send = (method: string, path: string, body?: unknown) =>
   api(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 
@@ -35,24 +39,48 @@ const getProduct = async (id: string) => {
   return { status: response.status, body: (await response.json()) as Answer };
 };
 
-describe('a product through the whole system', () => {
+/** Given: a product the writer and the reader have applied, its name unique to the test. */
+async function existingProduct() {
   const word = uniqueName('lamp');
-  let id: string;
+  const created = await send('POST', '/products', {
+    name: `Desk ${word}`,
+    description: 'Warm light',
+    price: 49.9,
+  });
+  expect(created.status).toBe(201);
+  const id = ((await created.json()) as { productId: string }).productId;
+  const { body } = await eventually(
+    () => getProduct(id),
+    (r) => r.status === 200,
+    { ...poll, what: `product ${id} readable` },
+  );
+  return { id, word, body };
+}
 
+/** Given: an existing product renamed once (version 2, as the PUT test below does), as GET shows it. */
+async function renamedProduct() {
+  const product = await existingProduct();
+  const updated = await send('PUT', `/products/${product.id}`, {
+    name: `Floor ${product.word}`,
+    description: 'Warm light',
+    price: 59,
+  });
+  expect(updated.status).toBe(200);
+  const { body } = await eventually(
+    () => getProduct(product.id),
+    (r) => r.body.version === 2,
+    { ...poll, what: `product ${product.id} at version 2` },
+  );
+  return { ...product, body };
+}
+
+const searchFor = async (text: string, paging = '') =>
+  (await (await api(`/products/search?search=${encodeURIComponent(text)}${paging}`)).json()) as Answer;
+
+describe('a product through the whole system', () => {
   it('POST returns 201 with a new id, and GET shows the product once the writer and reader have applied it', async () => {
-    const created = await send('POST', '/products', {
-      name: `Desk ${word}`,
-      description: 'Warm light',
-      price: 49.9,
-    });
-    expect(created.status).toBe(201);
-    id = ((await created.json()) as { productId: string }).productId;
+    const { id, word, body } = await existingProduct();
 
-    const { body } = await eventually(
-      () => getProduct(id),
-      (r) => r.status === 200,
-      poll,
-    );
     expect(body).toMatchObject({
       productId: id,
       name: `Desk ${word}`,
@@ -64,6 +92,8 @@ describe('a product through the whole system', () => {
   });
 
   it('PUT changes the product and GET then shows the next version', async () => {
+    const { id, word } = await existingProduct();
+
     const updated = await send('PUT', `/products/${id}`, {
       name: `Floor ${word}`,
       description: 'Warm light',
@@ -80,6 +110,8 @@ describe('a product through the whole system', () => {
   });
 
   it('search finds it by a case-insensitive part of its name', async () => {
+    const { id, word } = await renamedProduct();
+
     const response = await api(
       `/products/search?search=${encodeURIComponent(word.toUpperCase())}&page=1&size=5`,
     );
@@ -95,6 +127,14 @@ describe('a product through the whole system', () => {
   });
 
   it('DELETE removes it: GET answers 404 problem+json and search no longer finds it', async () => {
+    const { id, word } = await existingProduct();
+    // Found before, so "not found after" is the delete's doing.
+    await eventually(
+      () => searchFor(word),
+      (found) => found.totalCount === 1,
+      { ...poll, what: `product ${id} searchable` },
+    );
+
     expect((await send('DELETE', `/products/${id}`)).status).toBe(200);
 
     const { body } = await eventually(
@@ -103,8 +143,7 @@ describe('a product through the whole system', () => {
       poll,
     );
     expect(body).toMatchObject({ status: 404, type: 'urn:cqrs-products:problem:product-not-found' });
-    const search = (await (await api(`/products/search?search=${word}`)).json()) as Answer;
-    expect(search.totalCount).toBe(0);
+    expect((await searchFor(word)).totalCount).toBe(0);
   });
 
   it('GET of an id that never existed is 404, and bad paging is 400', async () => {
@@ -114,6 +153,15 @@ describe('a product through the whole system', () => {
   });
 
   it('every service exposes Prometheus metrics that promtool accepts, and the pipeline counters moved', async () => {
+    // Given a create, an update and a delete that went all the way through.
+    const { id } = await renamedProduct();
+    expect((await send('DELETE', `/products/${id}`)).status).toBe(200);
+    await eventually(
+      () => getProduct(id),
+      (r) => r.status === 404,
+      poll,
+    );
+
     const scrape = async (name: keyof Stack['metricsUrls']) => (await fetch(stack.metricsUrls[name])).text();
     const value = (text: string, series: RegExp) =>
       text
@@ -121,11 +169,22 @@ describe('a product through the whole system', () => {
         .filter((line) => series.test(line))
         .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 
-    const texts = {
+    const scrapeAll = async () => ({
       gateway: await scrape('api-gateway'),
       writer: await scrape('writer-service'),
       reader: await scrape('reader-service'),
-    };
+    });
+    // A service counts a message after handling it, so a counter may trail what GET shows by a
+    // moment: read until the counters of the three commands are in (failing if they never are).
+    const texts = await eventually(
+      scrapeAll,
+      (t) =>
+        value(t.writer, /^kafka_consumer_messages_total\{.*outcome="success"/) >= 3 &&
+        value(t.writer, /^outbox_publish_delay_seconds_count\{/) >= 3 &&
+        value(t.reader, /^kafka_consumer_messages_total\{.*outcome="success"/) >= 3 &&
+        value(t.reader, /^projection_lag_seconds_count\{/) >= 3,
+      { ...poll, what: 'the pipeline counters of the three commands' },
+    );
     for (const text of Object.values(texts)) {
       const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
       expect(check.error, 'promtool is installed by make infra-up').toBeUndefined();
@@ -152,8 +211,13 @@ describe('a product through the whole system', () => {
       value(texts.reader, /^rpc_server_duration_seconds_count\{.*GetProductById.*rpc_grpc_status_code="OK"/),
     ).toBeGreaterThanOrEqual(1);
   });
+});
 
+describe('shutdown (last in the file: it stops the stack the tests above share)', () => {
   it('every service shuts down cleanly on SIGTERM', async () => {
+    // Not idle: the services have just handled commands and queries.
+    await existingProduct();
+
     stopped = true;
     const codes = await Promise.all(Object.values(stack.services).map((s) => s.stop()));
     await stack.database.drop();
