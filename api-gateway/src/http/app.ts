@@ -34,7 +34,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes ?? defaultBodyLimitBytes,
-    // The gateway sits behind nothing that rewrites paths; exact routes make 404s predictable.
+    // A trailing slash names the same route (`/api/v1/products/health/` is the health route):
+    // clients and proxies add one now and then, and a 404 for it would only surprise. 404 and 405
+    // stay predictable all the same: route-miss.ts asks the router itself which methods a path has.
     routerOptions: { ignoreTrailingSlash: true },
     // Bad percent-encoding or an overlong path segment, found by the router: problem+json too.
     frameworkErrors: answerProblem,

@@ -1,7 +1,17 @@
 import { paging, productFields, productInputSchema } from '@cqrs-products/contracts';
 import { z } from 'zod';
-import { problemResponses } from './problem.docs.js';
 import { exampleId } from './problem.examples.js';
+
+// What each route answers when it fails lives with the problem documentation; re-exported so the
+// routes find a route's whole schema here.
+export {
+  createProblems,
+  deleteProblems,
+  getProblems,
+  healthProblems,
+  searchProblems,
+  updateProblems,
+} from './product.problems.js';
 
 /**
  * Request and response schemas of the product API. Each one both validates (Fastify + zod) and
@@ -156,42 +166,3 @@ export const searchResponse = z
 export const healthResponse = z
   .object({ status: z.literal('ok') })
   .meta({ description: 'The gateway process answers', example: { status: 'ok' } });
-
-// The commands' 503: Kafka did not take the command in time, or the publisher refused it at once.
-const commandUnavailable = ['commandNotAccepted', 'commandQueueFull'] as const;
-
-export const createProblems = problemResponses({
-  400: ['invalidBody', 'brokenJson'],
-  405: ['collectionMethodNotAllowed'],
-  413: ['tooLarge'],
-  415: ['notJson'],
-  500: ['internal'],
-  503: commandUnavailable,
-});
-export const updateProblems = problemResponses({
-  400: ['invalidBody', 'invalidId', 'brokenJson'],
-  405: ['methodNotAllowed'],
-  413: ['tooLarge'],
-  415: ['notJson'],
-  500: ['internal'],
-  503: commandUnavailable,
-});
-export const deleteProblems = problemResponses({
-  400: ['invalidId'],
-  405: ['methodNotAllowed'],
-  500: ['internal'],
-  503: commandUnavailable,
-});
-export const getProblems = problemResponses({
-  400: ['invalidId'],
-  404: ['notFound'],
-  405: ['methodNotAllowed'],
-  500: ['internal'],
-  503: ['versionNotYetVisible', 'readModelUnavailable'],
-});
-export const searchProblems = problemResponses({
-  400: ['invalidQuery'],
-  500: ['internal'],
-  503: ['readModelUnavailable'],
-});
-export const healthProblems = problemResponses({ 500: ['internal'] });
