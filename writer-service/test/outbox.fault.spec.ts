@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadWriterProto } from '@cqrs-products/contracts';
-import { startServer, stopServer } from '@cqrs-products/testing';
+import { freePort, startServer, stopServer, untilCollectedToEnd } from '@cqrs-products/testing';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countPending } from '../src/postgres/outbox.repository.js';
@@ -8,18 +8,19 @@ import {
   type Collector,
   collect,
   eventVersion,
-  settle,
   startTestWriter,
   type TestWriter,
   until,
 } from './support/harness.js';
 
 let writer: TestWriter;
+let metricsPort: number;
 let kafkaStopped = false;
 const collectors: Collector[] = [];
 
 beforeAll(async () => {
-  writer = await startTestWriter();
+  metricsPort = await freePort();
+  writer = await startTestWriter({ metricsPort });
 });
 afterAll(async () => {
   // Whatever happened above, the broker must be back for the tests that run after this file.
@@ -50,6 +51,20 @@ function createOverGrpc(productId: string): Promise<unknown> {
 
 const outboxOf = async (productId: string) =>
   (await writer.db.pool.query('SELECT published_at FROM outbox WHERE aggregate_id = $1', [productId])).rows;
+/** Rows the relay tried to send to the topic and could not, by the writer's own counter. */
+async function failedSends(topic: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter(
+      (line) =>
+        line.startsWith('kafka_producer_messages_total{') &&
+        line.includes('outcome="failure"') &&
+        line.includes(`topic="${topic}"`),
+    )
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
 const productVersion = async (productId: string) =>
   (await writer.db.pool.query('SELECT version FROM products WHERE product_id = $1', [productId])).rows[0]
     ?.version;
@@ -70,8 +85,15 @@ describe('with Kafka stopped after the PostgreSQL commit', () => {
 
       const ready = await fetch(`http://127.0.0.1:${writer.service.probesPort}/ready`);
       expect(ready.status).toBe(503);
-      // The relay keeps trying meanwhile, but marks nothing it could not send.
-      await settle(3_000);
+      // The relay keeps trying meanwhile, but marks nothing it could not send. Waited for, not
+      // slept: two rounds' worth of failed sends of the three rows (every round takes all of
+      // them), so the rows below were looked at and refused, not merely not reached yet.
+      const created = writer.topics.events.created;
+      const failedBefore = await failedSends(created);
+      await until(async () => (await failedSends(created)) >= failedBefore + 2 * during.length, {
+        what: 'two failed relay rounds with the three rows',
+        timeoutMs: 90_000,
+      });
       for (const productId of during) expect(await outboxOf(productId)).toEqual([{ published_at: null }]);
     } finally {
       await startServer('kafka');
@@ -83,7 +105,9 @@ describe('with Kafka stopped after the PostgreSQL commit', () => {
     const events = await collect(writer.kafka, [writer.topics.events.created]);
     collectors.push(events);
     await until(() => during.every((id) => events.messages.some((m) => m.key === id)), { timeoutMs: 30_000 });
-    await settle(2_000);
+    // Nothing is pending, so every send (a repeat too) was acknowledged: once the collector holds
+    // everything the topic holds now, a duplicate would be among what it holds.
+    await untilCollectedToEnd(writer.kafka, events.messages, [writer.topics.events.created]);
     for (const productId of [before, ...during]) {
       expect(events.messages.filter((m) => m.key === productId).map(eventVersion)).toEqual([1]);
     }

@@ -28,6 +28,7 @@ export function testConfig(overrides: {
   postgresUrl: string;
   topicPrefix: string;
   parkWindowMs?: number;
+  metricsPort?: number;
 }): Config {
   return configSchema.parse({
     serviceName: 'writer-service-test',
@@ -35,7 +36,7 @@ export function testConfig(overrides: {
     host: '127.0.0.1',
     grpc: { port: 0 },
     probes: { port: 0 },
-    metrics: { port: 0 },
+    metrics: { port: overrides.metricsPort ?? 0 },
     kafka: {
       brokers: testEndpoints().kafkaBrokers,
       groupId: uniqueName('writer'),
@@ -91,6 +92,8 @@ export interface SendOptions {
 export interface TestWriterOptions {
   /** How long an update of an unknown product stays parked (default: the service's). */
   readonly parkWindowMs?: number;
+  /** A known port for the metrics endpoint, for tests that read it (0, any free port, by default). */
+  readonly metricsPort?: number;
 }
 
 /** A fresh database and topic prefix, and the writer running on them in this process. */
@@ -165,8 +168,3 @@ export function eventVersion(event: ReceivedEvent): number {
 }
 
 export { until } from '@cqrs-products/testing';
-
-/** Gives a duplicate or late extra message time to show up before the test counts. */
-export async function settle(ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
-}
