@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { assertUniqueCodes, commonErrors, GrpcStatus } from '@cqrs-products/errors';
+import { readSources } from '@cqrs-products/testing';
 import { describe, expect, it } from 'vitest';
 import { readerCatalogue, readerErrorCatalogue, readerErrors } from '../src/errors.js';
 
@@ -47,5 +49,22 @@ describe("the reader's factories, one per code", () => {
       ([, spec]) => typeof spec.retryable !== 'boolean',
     );
     expect(undeclared.map(([code]) => code)).toEqual([]);
+  });
+});
+
+describe('one module of errors', () => {
+  const sources = readSources(fileURLToPath(new URL('../src', import.meta.url)));
+  const filesMatching = (pattern: RegExp) => sources.filter((f) => pattern.test(f.text)).map((f) => f.path);
+
+  it('reads the sources (so the checks below check something)', () => {
+    expect(sources.map((f) => f.path)).toEqual(expect.arrayContaining(['errors.ts', 'start.ts']));
+  });
+
+  it('makes its factories once, in errors.ts: no other module defines codes or builds an AppError', () => {
+    expect(filesMatching(/\bdefineErrors\(|\bnew AppError\(/)).toEqual(['errors.ts']);
+  });
+
+  it("takes the shared codes from its own errors.ts, not the package's factories", () => {
+    expect(filesMatching(/import\s*\{[^}]*\berrors\b[^}]*\}\s*from\s*'@cqrs-products\/errors'/)).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { assertUniqueCodes, commonErrors, GrpcStatus, isAppError } from '@cqrs-products/errors';
+import { readSources } from '@cqrs-products/testing';
 import { describe, expect, it } from 'vitest';
 import { writerCatalogue, writerErrorCatalogue, writerErrors } from '../src/errors.js';
 
@@ -50,5 +52,26 @@ describe("the writer's factories, one per code", () => {
       ([, spec]) => typeof spec.retryable !== 'boolean',
     );
     expect(undeclared.map(([code]) => code)).toEqual([]);
+  });
+});
+
+describe('one module of errors', () => {
+  const sources = readSources(fileURLToPath(new URL('../src', import.meta.url)));
+  const filesMatching = (pattern: RegExp) => sources.filter((f) => pattern.test(f.text)).map((f) => f.path);
+
+  it('reads the sources (so the checks below check something)', () => {
+    expect(sources.map((f) => f.path)).toEqual(expect.arrayContaining(['errors.ts', 'start.ts']));
+  });
+
+  it('makes its factories once, in errors.ts: no other module defines codes or builds an AppError', () => {
+    expect(filesMatching(/\bdefineErrors\(|\bnew AppError\(/)).toEqual(['errors.ts']);
+  });
+
+  // A ratchet: the gRPC server still takes DEPENDENCY_UNAVAILABLE from the package; moving it to
+  // writerErrors empties the list, a new one fails here.
+  it("takes the shared codes from its own errors.ts, not the package's factories", () => {
+    expect(filesMatching(/import\s*\{[^}]*\berrors\b[^}]*\}\s*from\s*'@cqrs-products\/errors'/)).toEqual([
+      'grpc/writer.server.ts',
+    ]);
   });
 });
