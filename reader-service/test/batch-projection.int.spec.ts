@@ -87,10 +87,28 @@ const stateOf = async (productId: string) => {
 };
 const both = (state: string) => ({ mongo: state, redis: state });
 
+/**
+ * Given these batches were projected, one after the other: `when(batch)` projects one more and
+ * resolves with its outcomes, `commands` then holding the MongoDB statements of that batch only.
+ * Then the test reads the stores (`stateOf`). The projection's given/when/then, as the writer's
+ * decider tests have theirs.
+ */
+async function given(...history: readonly (readonly ProductEvent[])[]) {
+  for (const batch of history) await projection.applyAll(batch);
+  return {
+    when: (batch: readonly ProductEvent[]) => {
+      commands = [];
+      return projection.applyAll(batch);
+    },
+  };
+}
+
 describe('projecting a batch', () => {
   it('ends with the newest version only when one product is created, updated and deleted in it', async () => {
     const id = newProductId();
-    const outcomes = await projection.applyAll([created(id), updated(id, 2), deleted(id, 3)]);
+    const { when } = await given();
+
+    const outcomes = await when([created(id), updated(id, 2), deleted(id, 3)]);
 
     expect(outcomes).toEqual(['stale', 'stale', 'applied']);
     expect(await stateOf(id)).toEqual(both('deleted v3'));
@@ -103,7 +121,9 @@ describe('projecting a batch', () => {
       updated(id, 2),
       ...(i % 2 === 0 ? [deleted(id, 3)] : [updated(id, 3), updated(id, 4)]),
     ]);
-    await projection.applyAll(batch);
+    const { when } = await given();
+
+    await when(batch);
 
     for (const [i, id] of ids.entries()) {
       expect(await stateOf(id)).toEqual(both(i % 2 === 0 ? 'deleted v3' : 'live v4'));
@@ -113,10 +133,10 @@ describe('projecting a batch', () => {
   it('changes nothing when the whole batch is delivered again', async () => {
     const ids = [newProductId(), newProductId()];
     const batch = [updated(ids[0] as string, 2), created(ids[1] as string), deleted(ids[0] as string, 3)];
-    await projection.applyAll(batch);
+    const { when } = await given(batch);
     const before = await collection.find({ _id: { $in: ids } }).toArray();
 
-    expect(await projection.applyAll(batch)).toEqual(['stale', 'stale', 'stale']);
+    expect(await when(batch)).toEqual(['stale', 'stale', 'stale']);
     expect(await collection.find({ _id: { $in: ids } }).toArray()).toEqual(before);
     expect(await stateOf(ids[0] as string)).toEqual(both('deleted v3'));
     expect(await stateOf(ids[1] as string)).toEqual(both('live v1'));
@@ -124,20 +144,17 @@ describe('projecting a batch', () => {
 
   it('ignores the stale events of a batch and keeps the stored newer version', async () => {
     const id = newProductId();
-    await projection.applyAll([updated(id, 5)]);
+    const { when } = await given([updated(id, 5)]);
 
-    expect(await projection.applyAll([updated(id, 3), deleted(id, 4), created(id)])).toEqual([
-      'stale',
-      'stale',
-      'stale',
-    ]);
+    expect(await when([updated(id, 3), deleted(id, 4), created(id)])).toEqual(['stale', 'stale', 'stale']);
     expect(await stateOf(id)).toEqual(both('live v5'));
   });
 
   it('applies an update that arrives before its create, and the create afterwards is stale', async () => {
     const id = newProductId();
-    await projection.applyAll([updated(id, 2)]);
-    expect(await projection.applyAll([created(id)])).toEqual(['stale']);
+    const { when } = await given([updated(id, 2)]);
+
+    expect(await when([created(id)])).toEqual(['stale']);
     expect(await stateOf(id)).toEqual(both('live v2'));
   });
 });
@@ -145,34 +162,30 @@ describe('projecting a batch', () => {
 describe('the statements a batch costs', () => {
   it('inserts a batch of creates in one statement, without reading first', async () => {
     const ids = Array.from({ length: 50 }, newProductId);
-    expect(await projection.applyAll(ids.map((id) => created(id)))).toEqual(ids.map(() => 'applied'));
+    const { when } = await given();
+
+    expect(await when(ids.map((id) => created(id)))).toEqual(ids.map(() => 'applied'));
 
     expect(commands).toEqual(['insert']);
   });
 
   it('finds a duplicate create stale, and reads only the duplicates, after the insert', async () => {
     const existing = newProductId();
-    await projection.applyAll([updated(existing, 2)]);
-    commands = [];
     const fresh = newProductId();
+    const { when } = await given([updated(existing, 2)]);
 
-    expect(await projection.applyAll([created(existing, 'again'), created(fresh)])).toEqual([
-      'stale',
-      'applied',
-    ]);
+    expect(await when([created(existing, 'again'), created(fresh)])).toEqual(['stale', 'applied']);
     expect(commands).toEqual(['insert', 'find']);
     expect(await stateOf(existing)).toEqual(both('live v2'));
   });
 
   it('saves a batch of updates and deletes with one delete and one insert', async () => {
     const ids = Array.from({ length: 30 }, newProductId);
-    await projection.applyAll(ids.map((id) => created(id)));
-    commands = [];
+    const { when } = await given(ids.map((id) => created(id)));
 
-    await projection.applyAll(ids.map((id, i) => (i % 3 === 0 ? deleted(id, 2) : updated(id, 2))));
+    await when(ids.map((id, i) => (i % 3 === 0 ? deleted(id, 2) : updated(id, 2))));
     expect(commands).toEqual(['delete', 'insert']);
-    commands = [];
-    await projection.applyAll([updated(ids[1] as string, 3)]);
+    await when([updated(ids[1] as string, 3)]);
     expect(commands).toEqual(['delete', 'insert']);
     expect(await stateOf(ids[1] as string)).toEqual(both('live v3'));
   });
@@ -182,21 +195,22 @@ describe('crashes and concurrent batches', () => {
   it('writes the cache it had missed when a batch comes again after a crash between MongoDB and Redis', async () => {
     const ids = [newProductId(), newProductId()];
     const batch = [created(ids[0] as string), updated(ids[1] as string, 4)];
-    // The first delivery got as far as MongoDB.
+    // Given: the first delivery got as far as MongoDB.
     await repository.saveAll(batch.map(projectEvent));
     expect((await stateOf(ids[0] as string)).redis).toBe('none');
+    const { when } = await given();
 
-    expect(await projection.applyAll(batch)).toEqual(['stale', 'stale']);
+    expect(await when(batch)).toEqual(['stale', 'stale']);
     expect(await stateOf(ids[0] as string)).toEqual(both('live v1'));
     expect(await stateOf(ids[1] as string)).toEqual(both('live v4'));
   });
 
   it('inserts when a batch comes again after a crash between its delete and its insert', async () => {
     const id = newProductId();
-    await projection.applyAll([created(id)]);
+    const { when } = await given([created(id)]);
     await collection.deleteOne({ _id: id }); // the first delivery's delete, then the crash
 
-    expect(await projection.applyAll([updated(id, 2)])).toEqual(['applied']);
+    expect(await when([updated(id, 2)])).toEqual(['applied']);
     expect(await stateOf(id)).toEqual(both('live v2'));
   });
 

@@ -1,7 +1,7 @@
 import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
 import { deadLetterHeaders } from '@cqrs-products/kafka';
-import type { CollectedMessage } from '@cqrs-products/testing';
+import { type CollectedMessage, untilCollectedToEnd } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import {
@@ -121,7 +121,11 @@ describe('poison events', () => {
     await until(async () => (await getProduct(key)).value?.Product.Name === 'after the poison', {
       timeoutMs: 30_000,
     });
-    await until(() => dlq.length === 3, { timeoutMs: 20_000, what: 'three dead letters' });
+    // The valid event is the trailing marker: once the reader committed it, the poison before it
+    // was dead-lettered (the batch commits after its dead letters), so the DLQ's end is final.
+    await reader.untilConsumed();
+    await untilCollectedToEnd(reader.kafka, dlq, [deadLetterTopic(reader.topics.created)]);
+    expect(dlq).toHaveLength(3);
     const codes = dlq.map((m) => m.headers?.[deadLetterHeaders.errorCode]?.toString());
     expect(codes).toEqual(['UNDECODABLE_EVENT', 'INVALID_EVENT', 'INVALID_EVENT']);
     expect(dlq.map((m) => m.headers?.[deadLetterHeaders.originalTopic]?.toString())).toEqual(
