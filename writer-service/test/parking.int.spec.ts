@@ -59,6 +59,9 @@ describe('an update or delete of a product the writer does not know yet', () => 
     expect(price.rows).toEqual([{ price: 42 }]);
 
     await until(() => eventsOf(early).length === 2);
+    // Everything sent so far consumed and collected: "no dead letter" is final, not "none yet".
+    await writer.settled();
+    expect(eventsOf(early)).toHaveLength(2);
     const updated = eventsOf(early).find((e) => e.topic === writer.topics.events.updated);
     expect(updated && eventVersion(updated)).toBe(2);
     // The parked update's event continues the trace of the update, not of the create.
