@@ -28,3 +28,4 @@ export {
   type StackOptions,
   startStack,
 } from './stack.js';
+export { unitTestsRunningProcesses } from './test-tiers.js';

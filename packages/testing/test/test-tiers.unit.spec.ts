@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { unitTestsRunningProcesses } from '../src/index.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'tiers-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(scratch, 'repo-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+// Written in pieces, so that this file does not itself read as a test that starts processes.
+const importOf = (name: string, from: string) => `import { ${name} } from '${from}';`;
+const childProcess = ['node', 'child_process'].join(':');
+const call = (name: string, args = '') => `${name}(${args});`;
+
+describe('finding unit tests that are not unit tests', () => {
+  it('flags a process, a listening server or a service start, in the test or in a test helper it imports', () => {
+    const root = tree({
+      'a/test/spawns.unit.spec.ts': importOf('spawnSync', childProcess),
+      'a/test/listens.unit.spec.ts': `const app = build();\nawait app${'.listen'}({ port: 0 });`,
+      'a/test/main.unit.spec.ts': call('runServiceMainToExit', 'dir, {}'),
+      'a/test/helped.unit.spec.ts': importOf('render', './support/render.js'),
+      'a/test/support/render.ts': importOf('execFileSync', childProcess),
+      'a/test/spawns.int.spec.ts': importOf('spawnSync', childProcess),
+    });
+
+    const flagged = (file: string, why: string) => ({ file, reason: `${file}: ${why}` });
+    expect(unitTestsRunningProcesses(root)).toEqual([
+      { file: 'a/test/helped.unit.spec.ts', reason: `a/test/support/render.ts: from '${childProcess}'` },
+      flagged('a/test/listens.unit.spec.ts', `${'.listen'}(`),
+      flagged('a/test/main.unit.spec.ts', `${'runServiceMainToExit'}(`),
+      flagged('a/test/spawns.unit.spec.ts', `from '${childProcess}'`),
+    ]);
+  });
+
+  it('leaves alone a unit test of code that a server runs, and one that only reads files', () => {
+    const root = tree({
+      'a/test/app.unit.spec.ts': importOf('buildApp', '../src/app.js'),
+      'a/src/app.ts': `${importOf('createServer', 'node:http')}\nserver${'.listen'}(0);`,
+      'a/test/readme.unit.spec.ts': importOf('readFileSync', 'node:fs'),
+      'node_modules/x/test/x.unit.spec.ts': importOf('spawn', childProcess),
+    });
+
+    expect(unitTestsRunningProcesses(root)).toEqual([]);
+  });
+});
+
+describe('the unit tier of this repository', () => {
+  it('starts no process and no server, apart from the tool runs listed here, a list that only shrinks', () => {
+    // These run command-line tools, not services: kustomize and the manifest validator, and
+    // `git ls-files` for the image's build context. Still processes: their tier name is owed.
+    const toolRuns = [
+      'deploy/test/k8s-manifests.unit.spec.ts',
+      'deploy/test/k8s-overlays.unit.spec.ts',
+      'deploy/test/k8s-validate.unit.spec.ts',
+      'docker/test/dockerfiles.unit.spec.ts',
+    ];
+
+    expect(unitTestsRunningProcesses(repoRoot).map(({ file }) => file)).toEqual(toolRuns);
+  });
+});
