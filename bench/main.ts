@@ -18,10 +18,16 @@
  *   npm run bench -- --post-path [--rates 1000,2000] [--seconds 10] [--runs 3] [--cpu-prof] [--label after]
  *     [--targets gateway,bare] [--gateway-env KAFKA_PRODUCER_LINGER_MS=5,LOG_LEVEL=warn]
  *     [--baseline <copy of api-gateway with an older dist> --targets gateway,baseline,bare]
+ *
+ * GET by id alone (get-path.ts): the compiled stack on the scale mode's kept data, beside a bare
+ * Fastify route, with gateway and reader CPU per request.
+ *   npm run bench -- --get-path [--existing 1000] [--concurrency 10,50] [--seconds 8] [--runs 3]
+ *     [--label after] [--env OTEL_TRACES_SAMPLER_ARG=0.01] [--cpu-prof]
  */
 import { parseArgs } from 'node:util';
 import { testEndpoints } from '@cqrs-products/testing';
 import { runDefault } from './default-run.js';
+import { runGetPath } from './get-path.js';
 import { runPostPath, type Target } from './post-path.js';
 import { log } from './results.js';
 import { parseScaleOptions } from './scale-options.js';
@@ -33,6 +39,8 @@ const { values: args } = parseArgs({
   options: {
     scale: { type: 'boolean', default: false },
     'post-path': { type: 'boolean', default: false },
+    'get-path': { type: 'boolean', default: false },
+    env: { type: 'string', default: '' },
     'cpu-prof': { type: 'boolean', default: false },
     label: { type: 'string', default: 'results' },
     targets: { type: 'string', default: 'gateway,bare' },
@@ -61,7 +69,26 @@ const numbers = (list: string) => list.split(',').map(Number);
 // OTEL_* at a collector, so the numbers do not depend on one being there.
 process.env.OTEL_TRACES_EXPORTER ??= 'none';
 
-if (args['post-path']) {
+const pairs = (list: string) =>
+  Object.fromEntries(
+    list
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+
+if (args['get-path']) {
+  const summary = await runGetPath({
+    existing: Number(args.existing ?? '1000'),
+    connections: numbers(args.concurrency === '1,10,50' ? '10,50' : args.concurrency),
+    seconds: Number(args.seconds ?? '8'),
+    runs: Number(args.runs ?? '3'),
+    label: args.label,
+    env: pairs(args.env),
+    cpuProf: args['cpu-prof'],
+  });
+  console.table(summary);
+} else if (args['post-path']) {
   const summary = await runPostPath({
     rates: numbers(args.rates ?? '1000,2000'),
     seconds: Number(args.seconds ?? '10'),

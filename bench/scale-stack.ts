@@ -31,6 +31,8 @@ const quiet = { error() {}, warn() {}, info() {}, debug() {} };
 export interface ScaleStack {
   readonly name: string;
   readonly apiUrl: string;
+  /** The reader's gRPC address, for a second gateway (a profiled one, bench/get-path.ts). */
+  readonly readerAddress: string;
   readonly metricsUrls: Record<ServiceName, string>;
   readonly services: Record<ServiceName, ServiceProcess>;
   readonly pool: pg.Pool;
@@ -43,6 +45,8 @@ export interface ScaleStack {
 export interface ScaleStackOptions {
   readonly partitions: number;
   readonly logLevel: string;
+  /** More variables for every service (the configuration table's names), for A/B runs. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export const benchDataName = (existing: number): string => `bench_n${existing}`;
@@ -160,6 +164,7 @@ export async function startScaleStack(
     writerGrpc: await freePort(),
   };
   const common = {
+    ...options.env,
     LOG_LEVEL: options.logLevel,
     HOST: '127.0.0.1',
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
@@ -224,6 +229,7 @@ export async function startScaleStack(
   return {
     name,
     apiUrl: `http://127.0.0.1:${ports.gatewayHttp}/api/v1`,
+    readerAddress: `127.0.0.1:${ports.readerGrpc}`,
     metricsUrls,
     services,
     pool,

@@ -34,7 +34,14 @@ describe.each([
   [
     'reader-service',
     'readerService.readerService',
-    ['CreateProduct', 'UpdateProduct', 'GetProductById', 'SearchProduct', 'DeleteProductByID'],
+    [
+      'CreateProduct',
+      'UpdateProduct',
+      'GetProductById',
+      'GetProductsByIds',
+      'SearchProduct',
+      'DeleteProductByID',
+    ],
   ],
 ] as const)('gRPC reflection of %s', (service, fullName, methods) => {
   const address = () => stack.grpcAddresses[service];
@@ -89,6 +96,14 @@ describe('every method can be called through reflection', () => {
       (answer) => answer !== undefined,
     );
     expect(got?.Product).toMatchObject({ ProductID, Name: word });
+    const unknown = randomUUID();
+    const many = await invoke(reader, 'readerService.readerService/GetProductsByIds', {
+      ProductIDs: [ProductID, unknown],
+    });
+    expect(many).toMatchObject({
+      Lookups: [{ ProductID, Product: expect.objectContaining({ Name: word }) }, { ProductID: unknown }],
+    });
+    expect((many.Lookups as object[])[1]).not.toHaveProperty('Product');
     const found = await invoke(reader, 'readerService.readerService/SearchProduct', {
       Search: word,
       page: 1,

@@ -6,7 +6,7 @@ import type { Projection } from './projection.js';
 import type { ReadFallback } from './read-fallback.js';
 import { createReadYourWrites, type Freshness, wantsFreshness } from './read-your-writes.js';
 import type { CommandTokens } from './redis/command-tokens.js';
-import type { ProductCache } from './redis/product.cache.js';
+import type { CacheLookup, ProductCache } from './redis/product.cache.js';
 
 export interface ReadModelDeps {
   readonly repository: ProductRepository;
@@ -23,6 +23,12 @@ export interface ReadModelDeps {
   readonly readYourWritesTimeoutMs: number;
 }
 
+export type ProductLookup =
+  | { readonly kind: 'found'; readonly product: Product }
+  | { readonly kind: 'not-found' }
+  /** Redis could not answer and neither could the bounded fallback (e.g. its breaker is open). */
+  | { readonly kind: 'unavailable'; readonly error: unknown };
+
 export interface SearchRequest {
   readonly text: string;
   readonly page: number;
@@ -34,6 +40,8 @@ export interface ReadModel {
   apply(event: ProductEvent): Promise<SaveOutcome>;
   /** With a freshness, waits (bounded) until the read model holds at least that change. */
   getById(productId: string, freshness?: Freshness): Promise<Product>;
+  /** Many products at once (Redis in one round trip), one lookup per id in the order asked. */
+  getManyById(productIds: readonly string[]): Promise<ProductLookup[]>;
   search(request: SearchRequest): Promise<Page & { products: Product[] }>;
 }
 
@@ -55,8 +63,9 @@ export function createReadModel({
     (await projection.applyAll([event]))[0] ?? 'stale';
 
   /** Redis first; MongoDB only when Redis cannot answer, and then through the bounded fallback. */
-  const lookup = async (productId: string): Promise<StoredProduct | undefined> => {
-    const cached = await cache.lookup(productId);
+  const lookup = async (productId: string): Promise<StoredProduct | undefined> =>
+    answer(productId, await cache.lookup(productId));
+  const answer = async (productId: string, cached: CacheLookup): Promise<StoredProduct | undefined> => {
     if (cached.kind === 'hit') return cached.stored;
     if (cached.kind === 'absent') return undefined;
     const stored = await fallback.run(() => repository.find(productId, { maxTimeMS: fallbackTimeoutMs }));
@@ -75,6 +84,19 @@ export function createReadModel({
         : await lookup(productId);
       if (stored?.kind !== 'live') throw readerErrors.PRODUCT_NOT_FOUND(productId);
       return stored.product;
+    },
+
+    getManyById: async (productIds) => {
+      const cached = await cache.lookupMany(productIds);
+      return Promise.all(
+        productIds.map((productId, i) =>
+          answer(productId, cached[i] ?? { kind: 'unknown' }).then(
+            (stored): ProductLookup =>
+              stored?.kind === 'live' ? { kind: 'found', product: stored.product } : { kind: 'not-found' },
+            (error: unknown): ProductLookup => ({ kind: 'unavailable', error }),
+          ),
+        ),
+      );
     },
 
     search: async ({ text, page, size }) => {

@@ -153,6 +153,53 @@ describe('GetProductById', () => {
   });
 });
 
+describe('GetProductsByIds', () => {
+  interface Lookups {
+    Lookups: { ProductID: string; Product: GrpcProduct | null; Unavailable: boolean }[];
+  }
+  const getMany = (ProductIDs: string[]) => reader.call<Lookups>('GetProductsByIds', { ProductIDs });
+
+  it('answers one lookup per id in the order asked: the current version, or no product', async () => {
+    const [updated, deleted, unknown, plain] = [
+      newProductId(),
+      newProductId(),
+      newProductId(),
+      newProductId(),
+    ];
+    await create(updated);
+    await create(deleted);
+    await create(plain, { Name: 'Chair' });
+    await reader.updated({ ProductID: updated, ...lamp, Name: 'Floor lamp', Version: 2 });
+    await reader.deleted(deleted, 2);
+    await reader.untilConsumed();
+
+    const { error, value } = await getMany([unknown, updated, deleted, plain, updated]);
+    expect(error).toBeNull();
+    expect(
+      value?.Lookups.map((l) => [l.ProductID, l.Product?.Name ?? null, l.Product?.Version ?? null]),
+    ).toEqual([
+      [unknown, null, null],
+      [updated, 'Floor lamp', 2],
+      [deleted, null, null],
+      [plain, 'Chair', 1],
+      [updated, 'Floor lamp', 2],
+    ]);
+    expect(value?.Lookups.every((l) => l.Unavailable === false)).toBe(true);
+    // The same product as GetProductById answers, field for field.
+    expect(value?.Lookups[3]?.Product).toEqual((await get(plain)).value?.Product);
+  });
+
+  it.each([
+    ['no ids', [], /^ProductIDs: must name at least one product/],
+    ['more than 500 ids', Array.from({ length: 501 }, newProductId), /^ProductIDs: must name at most 500/],
+    ['an id that is not a UUID', [newProductId(), 'abc'], /^ProductIDs\.1: must be a UUID/],
+  ])('answers INVALID_ARGUMENT for %s', async (_, ids, details) => {
+    const { error } = await getMany(ids as string[]);
+    expect(error?.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    expect(error?.details).toMatch(details);
+  });
+});
+
 describe('SearchProduct', () => {
   // A token of this test run in every name, so the counts below see only these products.
   const token = `zq${Date.now().toString(36)}`;

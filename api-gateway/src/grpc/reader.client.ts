@@ -1,14 +1,15 @@
 import {
   fromTimestamp,
   type GetProductByIdRes,
+  type GetProductsByIdsRes,
   loadReaderProto,
   type SearchRes,
   type WireProduct,
 } from '@cqrs-products/contracts';
 import { activeTraceSampled } from '@cqrs-products/tracing';
-import { credentials, type Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { errors } from '../errors.js';
-import { coalesceUnsent } from './coalesce.js';
+import { batchUnsent } from './batch-lookups.js';
 
 /** A product as the gateway returns it: camelCase JSON with ISO timestamps and its version. */
 export interface ProductView {
@@ -37,14 +38,16 @@ export interface Freshness {
 }
 
 export interface ReaderClient {
-  getProductById(productId: string, metadata?: Metadata, freshness?: Freshness): Promise<ProductView>;
-  search(query: { search: string; page: number; size: number }, metadata?: Metadata): Promise<SearchResult>;
+  getProductById(productId: string, freshness?: Freshness): Promise<ProductView>;
+  search(query: { search: string; page: number; size: number }): Promise<SearchResult>;
   close(): void;
 }
 
 export interface ReaderClientOptions {
   readonly addr: string;
   readonly deadlineMs: number;
+  /** Lookups per GetProductsByIds call at most (the reader accepts up to 500). */
+  readonly maxLookupsPerCall?: number;
 }
 
 const iso = (ts: WireProduct['CreatedAt']) =>
@@ -82,13 +85,18 @@ export function fromGrpcError(error: ServiceError, productId?: string): Error {
   }
 }
 
+/** What one id's lookup in a GetProductsByIds call answered. */
+type Lookup = ProductView | 'not-found' | 'unavailable';
+
 /**
  * Client for the reader's query API. Every call has a deadline so a slow or absent reader turns
  * into a quick 503 instead of a hanging request; keep-alive pings detect dead connections early.
  *
- * GetProductById calls for the same id that have not gone out yet are sent once (coalesce.ts).
- * A traced request leads its group (the call is made in its context, so its trace shows the gRPC
- * hop and the reader's spans as its children); a second traced one gets a call of its own.
+ * GETs by id that have not gone out yet are gathered into one GetProductsByIds call per
+ * event-loop turn (batch-lookups.ts). A traced request leads its batch (the call is made in its
+ * context, so its trace shows the gRPC hop and the reader's spans as its children); a second
+ * traced one opens a batch of its own. A read that waits for a version or a command (read your
+ * writes) is never batched: its answer depends on what it waits for.
  */
 export function createReaderClient(options: ReaderClientOptions): ReaderClient {
   const { proto } = loadReaderProto();
@@ -100,34 +108,59 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
   const deadline = () => ({ deadline: Date.now() + options.deadlineMs });
 
   /** Resolves with the product, or with null when the reader answered without one. */
-  const getById = (productId: string, metadata?: Metadata, freshness: Freshness = {}) =>
+  const getFresh = (productId: string, freshness: Freshness) =>
     new Promise<ProductView | null>((resolve, reject) => {
-      const callback = (error: ServiceError | null, response?: GetProductByIdRes) => {
-        if (error) return reject(error);
-        resolve(response?.Product ? toProductView(response.Product) : null);
-      };
       const request = {
         ProductID: productId,
         MinVersion: freshness.minVersion ?? 0,
         ConsistencyToken: freshness.consistencyToken ?? '',
       };
-      if (metadata) client.GetProductById(request, metadata, deadline(), callback);
-      else client.GetProductById(request, deadline(), callback);
+      client.GetProductById(
+        request,
+        deadline(),
+        (error: ServiceError | null, response?: GetProductByIdRes) => {
+          if (error) return reject(error);
+          resolve(response?.Product ? toProductView(response.Product) : null);
+        },
+      );
     });
-  const getByIdShared = coalesceUnsent((productId: string) => getById(productId));
+  const getMany = (productIds: readonly string[]) =>
+    new Promise<Lookup[]>((resolve, reject) => {
+      const request = { ProductIDs: [...productIds] };
+      client.GetProductsByIds(
+        request,
+        deadline(),
+        (error: ServiceError | null, response?: GetProductsByIdsRes) => {
+          if (error || !response) return reject(error ?? new Error('empty GetProductsByIds response'));
+          resolve(
+            response.Lookups.map((lookup) => {
+              if (lookup.Unavailable) return 'unavailable';
+              return lookup.Product ? toProductView(lookup.Product) : 'not-found';
+            }),
+          );
+        },
+      );
+    });
+  const lookup = batchUnsent(getMany, { maxBatch: options.maxLookupsPerCall ?? 200 });
 
   return {
     // Errors are made per caller: each request gets its own error naming its product.
-    // A read that waits for a version is never shared: its answer depends on what it waits for.
-    getProductById: (productId, metadata, freshness) =>
-      (metadata || freshness?.minVersion || freshness?.consistencyToken
-        ? getById(productId, metadata, freshness)
-        : getByIdShared(productId, { lead: activeTraceSampled() })
-      ).then(
-        (view) => view ?? Promise.reject(errors.PRODUCT_NOT_FOUND(productId)),
-        (error: ServiceError) => Promise.reject(fromGrpcError(error, productId)),
-      ),
-    search: ({ search, page, size }, metadata) =>
+    getProductById: async (productId, freshness = {}) => {
+      if (freshness.minVersion || freshness.consistencyToken) {
+        const view = await getFresh(productId, freshness).catch((error: ServiceError) =>
+          Promise.reject(fromGrpcError(error, productId)),
+        );
+        if (!view) throw errors.PRODUCT_NOT_FOUND(productId);
+        return view;
+      }
+      const found = await lookup(productId, { lead: activeTraceSampled() }).catch((error: ServiceError) =>
+        Promise.reject(fromGrpcError(error, productId)),
+      );
+      if (found === 'not-found') throw errors.PRODUCT_NOT_FOUND(productId);
+      if (found === 'unavailable') throw errors.READ_MODEL_UNAVAILABLE('the read model could not answer');
+      return found;
+    },
+    search: ({ search, page, size }) =>
       new Promise((resolve, reject) => {
         const callback = (error: ServiceError | null, r?: SearchRes) => {
           if (error || !r) return reject(error ? fromGrpcError(error) : new Error('empty search response'));
@@ -140,9 +173,7 @@ export function createReaderClient(options: ReaderClientOptions): ReaderClient {
             products: r.Products.map(toProductView),
           });
         };
-        const request = { Search: search, page, size };
-        if (metadata) client.SearchProduct(request, metadata, deadline(), callback);
-        else client.SearchProduct(request, deadline(), callback);
+        client.SearchProduct({ Search: search, page, size }, deadline(), callback);
       }),
     close: () => client.close(),
   };

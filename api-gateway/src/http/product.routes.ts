@@ -208,8 +208,6 @@ export async function productRoutes(app: FastifyInstance, deps: ProductRoutesDep
       },
     },
     async (request, reply) =>
-      reader
-        .getProductById(request.params.id, undefined, request.query)
-        .catch(retryLaterWhenNotVisible(reply)),
+      reader.getProductById(request.params.id, request.query).catch(retryLaterWhenNotVisible(reply)),
   );
 }

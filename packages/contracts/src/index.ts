@@ -6,6 +6,7 @@ export type { ProductUpdate__Output } from './generated/kafkaMessages/ProductUpd
 export type { ProductUpdated__Output } from './generated/kafkaMessages/ProductUpdated.js';
 export type { ProtoGrpcType as ReaderProto } from './generated/reader.js';
 export type { GetProductByIdRes__Output as GetProductByIdRes } from './generated/readerService/GetProductByIdRes.js';
+export type { GetProductsByIdsRes__Output as GetProductsByIdsRes } from './generated/readerService/GetProductsByIdsRes.js';
 export type { SearchRes__Output as SearchRes } from './generated/readerService/SearchRes.js';
 export type { ProtoGrpcType as WriterProto } from './generated/writer.js';
 export { decodeMessage, encodeMessage, type KafkaMessageName, type KafkaMessages } from './kafka-codec.js';

@@ -169,7 +169,8 @@ describe('one trace from the HTTP request to the read model', () => {
 
     const grpcClient = one(gateway, 'gRPC client span', (s) => s.kind === 'client');
     expect(grpcClient.attributes['rpc.system']).toBe('grpc');
-    expect(grpcClient.name).toMatch(/GetProductById$/);
+    // GETs by id go to the reader in batches (api-gateway/src/grpc/batch-lookups.ts).
+    expect(grpcClient.name).toMatch(/GetProductsByIds$/);
     expect(descendsFrom(spans, grpcClient, httpServer)).toBe(true);
 
     const grpcServer = one(reader, 'gRPC server span', (s) => s.kind === 'server');

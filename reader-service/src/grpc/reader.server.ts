@@ -9,6 +9,7 @@ import {
   type WireProductChange,
   wireRequestSchemas,
 } from '@cqrs-products/contracts';
+import { isAppError } from '@cqrs-products/errors';
 import { type GrpcServer, startGrpcServer, type UnaryLog, unary } from '@cqrs-products/grpc';
 import type { GrpcMetrics } from '@cqrs-products/metrics';
 import { pickTraceHeaders } from '@cqrs-products/tracing';
@@ -23,19 +24,28 @@ export const readerServiceName = 'readerService.readerService';
 const pageField = z
   .number()
   .int()
-  .min(0, 'must be at least 1')
+  .min(0, 'must be at least 1 (0: the default, 1)')
   // Bounds the skip MongoDB has to walk; nobody pages a million pages deep.
   .max(1_000_000, 'must be at most 1000000')
   .transform((page) => page || 1);
 const sizeField = z
   .number()
   .int()
-  .min(0, 'must be at least 1')
+  .min(0, `must be at least 1 (0: the default, ${paging.defaultSize})`)
   .max(paging.maxSize, `must be at most ${paging.maxSize}`)
   .transform((size) => size || paging.defaultSize);
 
+/** Bounds one call's Redis script and answer (the gateway sends at most this many per call). */
+export const maxLookupsPerCall = 500;
+
 const requests = {
   byId: wireRequestSchemas.byId,
+  byIds: z.object({
+    ProductIDs: z
+      .array(productFields.productId)
+      .min(1, 'must name at least one product')
+      .max(maxLookupsPerCall, `must name at most ${maxLookupsPerCall} products`),
+  }),
   // proto3 defaults: 0 and "" mean "not asked for".
   fresh: wireRequestSchemas.byId.extend({
     MinVersion: z.number().int().min(0, 'must not be negative'),
@@ -96,6 +106,25 @@ export function startReaderServer({
           }),
         ),
       }),
+      log,
+    ),
+    GetProductsByIds: unary(
+      'GetProductsByIds',
+      requests.byIds,
+      async ({ ProductIDs }) => {
+        const lookups = await readModel.getManyById(ProductIDs);
+        return {
+          Lookups: lookups.map((lookup, i) => {
+            const ProductID = ProductIDs[i] as string;
+            if (lookup.kind === 'found') return { ProductID, Product: toWireProduct(lookup.product) };
+            if (lookup.kind === 'not-found') return { ProductID, Product: null };
+            // What GetProductById would have answered UNAVAILABLE; anything else is also logged.
+            if (!isAppError(lookup.error))
+              log.error({ err: lookup.error, method: 'GetProductsByIds' }, 'unhandled error in gRPC method');
+            return { ProductID, Product: null, Unavailable: true };
+          }),
+        };
+      },
       log,
     ),
     SearchProduct: unary(

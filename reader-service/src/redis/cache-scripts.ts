@@ -21,9 +21,14 @@ if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('EXPIRE', 
 return 1
 `;
 
-/** The entry and the completeness marker read atomically: a miss is judged against the same instant. */
-const lookupProduct = `
-return { redis.call('HGET', KEYS[1], 'doc'), redis.call('GET', KEYS[2]) }
+/**
+ * Entries and the completeness marker read atomically, so a miss is judged against the same
+ * instant: KEYS are the entries, then the marker (answered first).
+ */
+const lookupProducts = `
+local found = { redis.call('GET', KEYS[#KEYS]) }
+for i = 1, #KEYS - 1 do found[i + 1] = redis.call('HGET', KEYS[i], 'doc') end
+return found
 `;
 
 const extendLock = `
@@ -50,7 +55,8 @@ return 1
 
 const definitions = {
   rememberProduct: { numberOfKeys: 1, lua: rememberProduct },
-  lookupProduct: { numberOfKeys: 2, lua: lookupProduct, readOnly: true },
+  // The number of keys is the call's first argument.
+  lookupProducts: { lua: lookupProducts, readOnly: true },
   extendLock: { numberOfKeys: 1, lua: extendLock },
   releaseLock: { numberOfKeys: 1, lua: releaseLock },
   completeIndex: { numberOfKeys: 2, lua: completeIndex },
@@ -58,7 +64,8 @@ const definitions = {
 
 export interface CacheScripts {
   rememberProduct(key: string, version: number, doc: string, ttlSeconds: number): Promise<number>;
-  lookupProduct(key: string, markerKey: string): Promise<[string | null, string | null]>;
+  /** The marker, then each entry's document. */
+  lookupProducts(numberOfKeys: number, ...keys: string[]): Promise<(string | null)[]>;
   extendLock(lockKey: string, token: string, ms: number): Promise<number>;
   releaseLock(lockKey: string, token: string): Promise<number>;
   completeIndex(lockKey: string, markerKey: string, token: string, marker: string): Promise<number>;

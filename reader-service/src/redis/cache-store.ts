@@ -3,8 +3,9 @@ import type { Redis } from 'ioredis';
 import { type StoredProduct, storedId, storedVersion } from '../domain/product.js';
 import { type CacheScripts, defineCacheScripts } from './cache-scripts.js';
 
-export interface CacheEntry {
-  readonly stored: StoredProduct | undefined;
+export interface CacheEntries {
+  /** In the order asked for. */
+  readonly stored: readonly (StoredProduct | undefined)[];
   /** The completeness marker's value at the same instant (see cache-index.ts). */
   readonly marker: string | null;
 }
@@ -14,7 +15,8 @@ export interface CacheStore {
   readonly scripts: CacheScripts;
   readonly markerKey: string;
   readonly lockKey: string;
-  read(productId: string): Promise<CacheEntry>;
+  /** Entries in one round trip, with the marker's value at the same instant. */
+  readMany(productIds: readonly string[]): Promise<CacheEntries>;
   /**
    * Writes every entry (unless Redis holds the same or a newer version) in one round trip and
    * returns the products whose write failed or may not have happened.
@@ -43,9 +45,12 @@ export function createCacheStore(redis: Redis, keyPrefix: string, db?: DbMetrics
     markerKey,
     lockKey,
 
-    read: async (productId) => {
-      const [doc, marker] = await timed('EVALSHA', () => scripts.lookupProduct(key(productId), markerKey));
-      return { stored: doc ? decode(doc) : undefined, marker };
+    readMany: async (productIds) => {
+      const keys = [...productIds.map(key), markerKey];
+      const [marker = null, ...docs] = await timed('EVALSHA', () =>
+        scripts.lookupProducts(keys.length, ...keys),
+      );
+      return { stored: docs.map((doc) => (doc ? decode(doc) : undefined)), marker };
     },
 
     write: async (batch, ttlSeconds) => {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { type StoredProduct, storedId } from '../domain/product.js';
 import type { CacheMetrics } from '../metrics.js';
 import type { CacheRepairLog } from '../mongo/cache-repair.repository.js';
-import { createCacheStore } from './cache-store.js';
+import { type CacheEntries, createCacheStore } from './cache-store.js';
 
 export interface CacheLog {
   warn(obj: object, msg: string): void;
@@ -14,6 +14,9 @@ export type CacheLookup =
   | { readonly kind: 'absent' }
   /** Redis cannot answer for this product now: ask MongoDB. */
   | { readonly kind: 'unknown' };
+
+const unknown: CacheLookup = { kind: 'unknown' };
+const absent: CacheLookup = { kind: 'absent' };
 
 /** How far Redis' answers can be trusted, judged from the completeness marker (cache-index.ts). */
 export type IndexTrust = 'complete' | 'partial' | 'none';
@@ -30,6 +33,8 @@ export interface RepairSource {
 
 export interface ProductCache {
   lookup(productId: string): Promise<CacheLookup>;
+  /** Lookups in one Redis round trip, in the order asked for. */
+  lookupMany(productIds: readonly string[]): Promise<CacheLookup[]>;
   /** The cached document, or undefined when Redis cannot answer (a miss, a failure, a key awaiting repair). */
   get(productId: string): Promise<StoredProduct | undefined>;
   /**
@@ -91,7 +96,7 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
   let allSince: number | undefined;
   let repairTimer: NodeJS.Timeout | undefined;
   let repairing = false;
-  const count = (result: string) => options.metrics?.lookups.inc({ result });
+  const count = (result: string, n = 1) => options.metrics?.lookups.inc({ result }, n);
   const bypass = (productId: string) => allSince !== undefined || needRepair.has(productId);
 
   const report = () => {
@@ -165,30 +170,40 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
     repairTimer ??= setTimeout(() => void repair(), options.repairIntervalMs ?? 1_000);
   };
 
-  const lookup = async (productId: string): Promise<CacheLookup> => {
-    if (bypass(productId)) {
-      count('bypass');
-      return { kind: 'unknown' };
-    }
-    let entry: Awaited<ReturnType<typeof store.read>>;
-    try {
-      entry = await store.read(productId);
-    } catch (error) {
-      count('error');
-      log.warn({ err: error, productId }, 'cache read failed, reading MongoDB');
-      return { kind: 'unknown' };
-    }
-    const trust = index ? index.trust(entry.marker) : 'partial';
+  /** What Redis' answer for one product is worth, judged by the marker read with it. */
+  const judge = (stored: StoredProduct | undefined, marker: string | null): CacheLookup => {
+    const trust = index ? index.trust(marker) : 'partial';
     if (trust === 'none') {
       count('untrusted');
-      return { kind: 'unknown' };
+      return unknown;
     }
-    if (entry.stored) {
+    if (stored) {
       count('hit');
-      return { kind: 'hit', stored: entry.stored };
+      return { kind: 'hit', stored };
     }
     count(trust === 'complete' ? 'absent' : 'miss');
-    return trust === 'complete' ? { kind: 'absent' } : { kind: 'unknown' };
+    return trust === 'complete' ? absent : unknown;
+  };
+
+  const lookupMany = async (productIds: readonly string[]): Promise<CacheLookup[]> => {
+    const bypassed = productIds.map(bypass);
+    const asked = productIds.filter((_, i) => !bypassed[i]);
+    if (asked.length < productIds.length) count('bypass', productIds.length - asked.length);
+    let entries: CacheEntries | undefined;
+    if (asked.length > 0) {
+      try {
+        entries = await store.readMany(asked);
+      } catch (error) {
+        count('error', asked.length);
+        log.warn({ err: error, products: asked.length }, 'cache read failed, reading MongoDB');
+      }
+    }
+    let next = 0;
+    return productIds.map((_, i) => {
+      if (bypassed[i]) return unknown;
+      const stored = entries?.stored[next++];
+      return entries ? judge(stored, entries.marker) : unknown;
+    });
   };
 
   const rememberAll = async (batch: readonly StoredProduct[]): Promise<void> => {
@@ -200,8 +215,11 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
     await repairLog?.record(all ? 'all' : failed);
   };
 
+  const lookup = async (productId: string) => (await lookupMany([productId]))[0] ?? unknown;
+
   return {
     lookup,
+    lookupMany,
     get: async (productId) => {
       const found = await lookup(productId);
       return found.kind === 'hit' ? found.stored : undefined;

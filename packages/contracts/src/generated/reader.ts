@@ -38,6 +38,18 @@ import type {
   GetProductByIdRes__Output as _readerService_GetProductByIdRes__Output,
 } from './readerService/GetProductByIdRes.js';
 import type {
+  GetProductsByIdsReq as _readerService_GetProductsByIdsReq,
+  GetProductsByIdsReq__Output as _readerService_GetProductsByIdsReq__Output,
+} from './readerService/GetProductsByIdsReq.js';
+import type {
+  GetProductsByIdsRes as _readerService_GetProductsByIdsRes,
+  GetProductsByIdsRes__Output as _readerService_GetProductsByIdsRes__Output,
+} from './readerService/GetProductsByIdsRes.js';
+import type {
+  ProductLookup as _readerService_ProductLookup,
+  ProductLookup__Output as _readerService_ProductLookup__Output,
+} from './readerService/ProductLookup.js';
+import type {
   readerServiceClient as _readerService_readerServiceClient,
   readerServiceDefinition as _readerService_readerServiceDefinition,
 } from './readerService/readerService.js';
@@ -90,6 +102,15 @@ export interface ProtoGrpcType {
       _readerService_GetProductByIdRes,
       _readerService_GetProductByIdRes__Output
     >;
+    GetProductsByIdsReq: MessageTypeDefinition<
+      _readerService_GetProductsByIdsReq,
+      _readerService_GetProductsByIdsReq__Output
+    >;
+    GetProductsByIdsRes: MessageTypeDefinition<
+      _readerService_GetProductsByIdsRes,
+      _readerService_GetProductsByIdsRes__Output
+    >;
+    ProductLookup: MessageTypeDefinition<_readerService_ProductLookup, _readerService_ProductLookup__Output>;
     SearchReq: MessageTypeDefinition<_readerService_SearchReq, _readerService_SearchReq__Output>;
     SearchRes: MessageTypeDefinition<_readerService_SearchRes, _readerService_SearchRes__Output>;
     UpdateProductRes: MessageTypeDefinition<

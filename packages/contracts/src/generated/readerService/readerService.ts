@@ -31,6 +31,14 @@ import type {
   GetProductByIdRes__Output as _readerService_GetProductByIdRes__Output,
 } from '../readerService/GetProductByIdRes.js';
 import type {
+  GetProductsByIdsReq as _readerService_GetProductsByIdsReq,
+  GetProductsByIdsReq__Output as _readerService_GetProductsByIdsReq__Output,
+} from '../readerService/GetProductsByIdsReq.js';
+import type {
+  GetProductsByIdsRes as _readerService_GetProductsByIdsRes,
+  GetProductsByIdsRes__Output as _readerService_GetProductsByIdsRes__Output,
+} from '../readerService/GetProductsByIdsRes.js';
+import type {
   SearchReq as _readerService_SearchReq,
   SearchReq__Output as _readerService_SearchReq__Output,
 } from '../readerService/SearchReq.js';
@@ -172,6 +180,47 @@ export interface readerServiceClient extends grpc.Client {
     callback: grpc.requestCallback<_readerService_GetProductByIdRes__Output>,
   ): grpc.ClientUnaryCall;
 
+  GetProductsByIds(
+    argument: _readerService_GetProductsByIdsReq,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_readerService_GetProductsByIdsRes__Output>,
+  ): grpc.ClientUnaryCall;
+  GetProductsByIds(
+    argument: _readerService_GetProductsByIdsReq,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_readerService_GetProductsByIdsRes__Output>,
+  ): grpc.ClientUnaryCall;
+  GetProductsByIds(
+    argument: _readerService_GetProductsByIdsReq,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_readerService_GetProductsByIdsRes__Output>,
+  ): grpc.ClientUnaryCall;
+  GetProductsByIds(
+    argument: _readerService_GetProductsByIdsReq,
+    callback: grpc.requestCallback<_readerService_GetProductsByIdsRes__Output>,
+  ): grpc.ClientUnaryCall;
+  getProductsByIds(
+    argument: _readerService_GetProductsByIdsReq,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_readerService_GetProductsByIdsRes__Output>,
+  ): grpc.ClientUnaryCall;
+  getProductsByIds(
+    argument: _readerService_GetProductsByIdsReq,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_readerService_GetProductsByIdsRes__Output>,
+  ): grpc.ClientUnaryCall;
+  getProductsByIds(
+    argument: _readerService_GetProductsByIdsReq,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_readerService_GetProductsByIdsRes__Output>,
+  ): grpc.ClientUnaryCall;
+  getProductsByIds(
+    argument: _readerService_GetProductsByIdsReq,
+    callback: grpc.requestCallback<_readerService_GetProductsByIdsRes__Output>,
+  ): grpc.ClientUnaryCall;
+
   SearchProduct(
     argument: _readerService_SearchReq,
     metadata: grpc.Metadata,
@@ -273,6 +322,11 @@ export interface readerServiceHandlers extends grpc.UntypedServiceImplementation
     _readerService_GetProductByIdRes
   >;
 
+  GetProductsByIds: grpc.handleUnaryCall<
+    _readerService_GetProductsByIdsReq__Output,
+    _readerService_GetProductsByIdsRes
+  >;
+
   SearchProduct: grpc.handleUnaryCall<_readerService_SearchReq__Output, _readerService_SearchRes>;
 
   UpdateProduct: grpc.handleUnaryCall<_products_UpdateProductReq__Output, _readerService_UpdateProductRes>;
@@ -296,6 +350,12 @@ export interface readerServiceDefinition extends grpc.ServiceDefinition {
     _readerService_GetProductByIdRes,
     _readerService_GetProductByIdReq__Output,
     _readerService_GetProductByIdRes__Output
+  >;
+  GetProductsByIds: MethodDefinition<
+    _readerService_GetProductsByIdsReq,
+    _readerService_GetProductsByIdsRes,
+    _readerService_GetProductsByIdsReq__Output,
+    _readerService_GetProductsByIdsRes__Output
   >;
   SearchProduct: MethodDefinition<
     _readerService_SearchReq,

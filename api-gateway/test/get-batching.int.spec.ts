@@ -18,10 +18,10 @@ import { buildApp } from '../src/http/app.js';
 import type { ProductCommands } from '../src/kafka/product-commands.producer.js';
 import { readerEvents } from './support/reader-events.js';
 
-// GETs of one product made in the same event-loop turn share one gRPC call (grpc/coalesce.ts),
+// GETs made in the same event-loop turn share one GetProductsByIds call (grpc/batch-lookups.ts),
 // against the real reader-service process (MongoDB, Redis). What must hold: each caller gets
 // its own correct answer, and a GET made after a change was applied never sees the old version.
-const log = createLogger({ service: 'coalescing-test', level: 'silent' });
+const log = createLogger({ service: 'batching-test', level: 'silent' });
 const id = uniqueName('gwc');
 const productId = '3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
 const otherId = '4b3c2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e';
@@ -63,12 +63,12 @@ async function delayingProxy(target: number, delayMs: number): Promise<Server> {
   return proxy;
 }
 
-/** GetProductById calls the reader has answered so far (its own RED metric). */
-async function readerCalls(): Promise<number> {
+/** Calls of a method the reader has answered so far (its own RED metric). */
+async function readerCalls(method = 'GetProductsByIds'): Promise<number> {
   const text = await fetch(metricsUrl).then((r) => r.text());
   return text
     .split('\n')
-    .filter((line) => line.startsWith('rpc_server_duration_seconds_count') && line.includes('GetProductById'))
+    .filter((line) => line.startsWith('rpc_server_duration_seconds_count') && line.includes(`/${method}"`))
     .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 }
 
@@ -135,7 +135,7 @@ afterAll(async () => {
   await mongo.close();
 });
 
-describe('GETs of one product in the same turn share one gRPC call', () => {
+describe('GETs of the same turn share one gRPC call', () => {
   it('twenty concurrent GETs cost the reader one call, and each answers 200 with the product', async () => {
     const before = await readerCalls();
     const responses = await Promise.all(Array.from({ length: 20 }, () => get(productId)));
@@ -146,15 +146,21 @@ describe('GETs of one product in the same turn share one gRPC call', () => {
     }
   });
 
-  it('GETs of different products in the same turn each get their own product', async () => {
+  it('GETs of different products in the same turn share one call and each get their own product', async () => {
+    const before = await readerCalls();
     const responses = await Promise.all([get(productId), get(otherId), get(productId), get(otherId)]);
+    expect(await readerCalls()).toBe(before + 1);
     expect(responses.map((r) => r.json().productId)).toEqual([productId, otherId, productId, otherId]);
     expect(responses.map((r) => r.json().name)).toEqual(['Lamp v1', 'Chair v1', 'Lamp v1', 'Chair v1']);
   });
 
-  it('concurrent GETs of an unknown id each answer 404 naming that id', async () => {
+  it('concurrent GETs of an unknown id each answer 404 naming that id, beside a found one', async () => {
     const unknown = '5c4d3e2f-1a0b-4c9d-8e7f-6a5b4c3d2e1f';
-    const responses = await Promise.all(Array.from({ length: 5 }, () => get(unknown)));
+    const [found, ...responses] = await Promise.all([
+      get(productId),
+      ...Array.from({ length: 5 }, () => get(unknown)),
+    ]);
+    expect(found?.statusCode).toBe(200);
     for (const response of responses) {
       expect(response.statusCode).toBe(404);
       expect(response.json()).toMatchObject({
@@ -166,11 +172,11 @@ describe('GETs of one product in the same turn share one gRPC call', () => {
   });
 });
 
-describe('coalescing never answers with a version older than one already applied', () => {
+describe('batching never answers with a version older than one already applied', () => {
   it('while calls are in flight (answers held back 30 ms), every GET started after an update returned sees it', async () => {
     let stop = false;
     const seen: { startedAt: number; version: number; status: number }[] = [];
-    // Twenty callers in a loop, through the slow path: GETs are coalesced and in flight while
+    // Twenty callers in a loop, through the slow path: GETs are batched and in flight while
     // each update is applied (directly, not held back).
     const callers = Array.from({ length: 20 }, async () => {
       while (!stop) {
@@ -204,7 +210,7 @@ describe('coalescing never answers with a version older than one already applied
     }
 
     expect(seen.every((s) => s.status === 200)).toBe(true);
-    // The GETs were really coalesced, or this would prove nothing about coalescing.
+    // The GETs were really batched, or this would prove nothing about batching.
     expect(await readerCalls()).toBeLessThan(callsBefore + seen.length / 2);
     for (const { version, at } of applied) {
       const stale = seen.filter((s) => s.startedAt > at && s.version < version);
