@@ -224,6 +224,120 @@ describe('command batcher', () => {
     expect(fake.batches.flat()).toEqual([1, 2, 3]);
   });
 
+  it('while a send stalls past stalledAfterMs, refuses what queued behind it and anything new; the batch in flight keeps its answer', async () => {
+    const fake = fakeSend();
+    const refused: string[] = [];
+    const batcher = batcherWith(fake, {
+      lingerMs: 0,
+      stalledAfterMs: 1_000,
+      onRefused: (reason) => refused.push(reason),
+    });
+
+    const inFlight = batcher.submit(1);
+    await settle();
+    const behind = [2, 3].map((n) => batcher.submit(n).catch((error: unknown) => error));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(batcher.queued).toBe(2);
+
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batcher.queued).toBe(0);
+    for (const error of await Promise.all(behind)) {
+      expect(error).toBeInstanceOf(BatcherRefusedError);
+      expect(error).toMatchObject({ reason: 'unavailable' });
+    }
+    await expect(batcher.submit(4)).rejects.toMatchObject({ reason: 'unavailable' });
+    expect(refused).toEqual(['unavailable', 'unavailable', 'unavailable']);
+
+    // Items refused were never sent; the one in flight is settled by its own answer.
+    fake.ack();
+    await expect(inFlight).resolves.toBeUndefined();
+    expect(fake.batches).toEqual([[1]]);
+    const after = batcher.submit(5);
+    await settle();
+    fake.ack();
+    await expect(after).resolves.toBeUndefined();
+    expect(fake.batches).toEqual([[1], [5]]);
+  });
+
+  it('takes items again once a stalled send fails for good', async () => {
+    const fake = fakeSend();
+    const failure = new Error('refused');
+    const batcher = batcherWith(fake, { lingerMs: 0, stalledAfterMs: 1_000 });
+
+    const stalled = batcher.submit(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await expect(batcher.submit(2)).rejects.toMatchObject({ reason: 'unavailable' });
+    fake.fail(failure);
+    await expect(stalled).rejects.toBe(failure);
+
+    const next = batcher.submit(3);
+    await settle();
+    fake.ack();
+    await expect(next).resolves.toBeUndefined();
+    expect(fake.batches).toEqual([[1], [3]]);
+  });
+
+  it('sends a batch again, the same items, after a failure resendAfter accepts, until it is acknowledged', async () => {
+    const fake = fakeSend();
+    const unknown = new Error('no answer');
+    const resent: number[] = [];
+    const batcher = batcherWith(fake, {
+      lingerMs: 0,
+      resendAfter: (error) => error === unknown,
+      resendDelayMs: 500,
+      onResend: (_, size) => resent.push(size),
+    });
+
+    const [a, b] = [1, 2].map((n) => batcher.submit(n)) as [Promise<void>, Promise<void>];
+    let answered = false;
+    void Promise.allSettled([a, b]).then(() => (answered = true));
+    await settle();
+    fake.fail(unknown);
+    await settle();
+    // Its callers are not told "nothing was changed": the target may hold the batch.
+    expect(answered).toBe(false);
+    await expect(batcher.submit(3)).rejects.toMatchObject({ reason: 'unavailable' });
+
+    await vi.advanceTimersByTimeAsync(500);
+    fake.fail(unknown);
+    await vi.advanceTimersByTimeAsync(500);
+    fake.ack();
+    await expect(Promise.all([a, b])).resolves.toEqual([undefined, undefined]);
+    expect(fake.batches).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(resent).toEqual([2, 2]);
+    expect(fake.maxInFlight()).toBe(1);
+
+    // Acknowledged: the batcher takes items again.
+    const later = batcher.submit(4);
+    await settle();
+    fake.ack();
+    await expect(later).resolves.toBeUndefined();
+  });
+
+  it('fails the callers of a batch whose failure resendAfter does not accept, and of any failure while stopping', async () => {
+    const fake = fakeSend();
+    const refusedByBroker = new Error('refused');
+    const unknown = new Error('no answer');
+    const batcher = batcherWith(fake, { lingerMs: 0, resendAfter: (error) => error === unknown });
+
+    const refused = batcher.submit(1);
+    await settle();
+    fake.fail(refusedByBroker);
+    await expect(refused).rejects.toBe(refusedByBroker);
+
+    const last = batcher.submit(2);
+    await settle();
+    const stopping = batcher.stop();
+    fake.fail(unknown);
+    await expect(last).rejects.toBe(unknown);
+    await stopping;
+    expect(fake.batches).toEqual([[1], [2]]);
+  });
+
   it('stops at once when nothing is queued or in flight', async () => {
     const batcher = batcherWith(fakeSend());
     await expect(batcher.stop()).resolves.toBeUndefined();

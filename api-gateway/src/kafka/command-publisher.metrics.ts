@@ -5,6 +5,7 @@ export interface CommandPublisherMetrics {
   readonly batchSize: Histogram;
   readonly queued: Gauge;
   readonly refused: Counter<'reason'>;
+  readonly resent: Counter;
 }
 
 export function commandPublisherMetrics(registry: Registry): CommandPublisherMetrics {
@@ -22,8 +23,13 @@ export function commandPublisherMetrics(registry: Registry): CommandPublisherMet
     }),
     refused: new Counter({
       name: 'kafka_producer_refused_messages_total',
-      help: 'Commands refused with 503 before being sent, by reason (queue_full, stopping).',
+      help: 'Commands refused with 503 before being sent, by reason (queue_full, stopping, unavailable: Kafka did not answer the send ahead of them).',
       labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    resent: new Counter({
+      name: 'kafka_producer_resent_batches_total',
+      help: 'Batches sent again after a send Kafka may have written failed (their callers wait for the ack).',
       registers: [registry],
     }),
   };

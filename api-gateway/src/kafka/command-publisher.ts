@@ -9,6 +9,7 @@ import {
 import { createBatcher } from './command-batcher.js';
 import { type CommandBatching, defaultBatching } from './command-batching.js';
 import type { CommandPublisherMetrics } from './command-publisher.metrics.js';
+import { sendOutcomeUnknown } from './send-outcome.js';
 
 /** Publishes commands in batches; each resolves with its message id once Kafka acked its batch. */
 export interface CommandPublisher {
@@ -22,6 +23,12 @@ export interface CommandPublisher {
 const maxBatchBytes = 512 * 1024;
 // Per-record framing (offsets, lengths, timestamps, attributes), roughly, on top of its bytes.
 const recordOverhead = 64;
+// A produce round trip takes milliseconds here, even at thousands of commands per second; one that
+// has not been answered in a second means the broker is gone or stuck, and the commands queued
+// behind it are better answered 503 now than after kafkajs has used up its retries.
+const stalledAfterMs = 1_000;
+// kafkajs's own retries already wait seconds between tries; this is only the pause between rounds.
+const resendDelayMs = 500;
 
 const weigh = (message: StoredMessage): number => {
   let bytes = recordOverhead + message.value.length + Buffer.byteLength(message.key);
@@ -31,7 +38,14 @@ const weigh = (message: StoredMessage): number => {
 
 /**
  * Commands of concurrent requests share one produce request instead of queueing behind each
- * other's. Each message still continues its own caller's trace: `prepareMessage` puts the active
+ * other's.
+ *
+ * A batch whose send failed without the broker refusing it may have been written, so its callers
+ * are not told 503 ("nothing was changed"): the same batch is sent again until Kafka acknowledges
+ * it, and a copy Kafka already held changes nothing (the idempotent producer drops it, and the
+ * writer skips a command id it has processed). Meanwhile every other command is answered 503 at
+ * once, Retry-After included; none of them was sent. While stopping, a failed send fails its
+ * callers (503) instead: the process is going and they need an answer. Each message still continues its own caller's trace: `prepareMessage` puts the active
  * context into its headers now, and `sendStoredMessages` gives it its own producer span from there
  * when its batch is sent.
  */
@@ -45,9 +59,13 @@ export function createCommandPublisher(
     maxBatchBytes,
     weigh,
     send: (batch) => sendStoredMessages(producer, batch),
+    stalledAfterMs,
+    resendAfter: sendOutcomeUnknown,
+    resendDelayMs,
     onBatch: (size) => metrics?.batchSize.observe(size),
     onQueued: (count) => metrics?.queued.set(count),
     onRefused: (reason) => metrics?.refused.inc({ reason }),
+    onResend: () => metrics?.resent.inc(),
   });
   return {
     async publish(message) {
