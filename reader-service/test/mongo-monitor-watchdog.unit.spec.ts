@@ -1,10 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type MonitorWatchdog, watchMongoMonitor } from '../src/mongo/client-health.js';
 
 const quietLog = { info: () => {}, warn: () => {}, error: vi.fn() };
 let watchdog: MonitorWatchdog | undefined;
-afterEach(() => watchdog?.stop());
+// The watchdog's checks run on timers the test moves, so "it did not reconnect" is said after a
+// known number of checks (15 at 2 ms), however busy the machine is, not after a guessed sleep.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  watchdog?.stop();
+  vi.useRealTimers();
+});
 
 /** A client's SDAM events and a clock the test moves. */
 function driver() {
@@ -19,7 +27,8 @@ function driver() {
   };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+/** Lets the watchdog run its checks for 30 ms of timer time. */
+const settle = () => vi.advanceTimersByTimeAsync(30);
 
 describe('the MongoDB monitor watchdog', () => {
   it('leaves a client alone while its monitor keeps checking, even a server that stays down', async () => {
