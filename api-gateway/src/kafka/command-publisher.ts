@@ -38,29 +38,39 @@ const weigh = (message: StoredMessage): number => {
 
 /**
  * Commands of concurrent requests share one produce request instead of queueing behind each
- * other's.
- *
- * A batch whose send failed without the broker refusing it may have been written, so its callers
- * are not told 503 ("nothing was changed"): the same batch is sent again until Kafka acknowledges
- * it, and a copy Kafka already held changes nothing (the idempotent producer drops it, and the
- * writer skips a command id it has processed). Meanwhile every other command is answered 503 at
- * once, Retry-After included; none of them was sent. While stopping, a failed send fails its
- * callers (503) instead: the process is going and they need an answer. Each message still continues its own caller's trace: `prepareMessage` puts the active
+ * other's. Each message still continues its own caller's trace: `prepareMessage` puts the active
  * context into its headers now, and `sendStoredMessages` gives it its own producer span from there
  * when its batch is sent.
+ *
+ * A batch whose send failed may have been written (a broker that took the request and went away
+ * before answering), so its callers are not told 503, "nothing was changed": the same batch is
+ * sent again until Kafka acknowledges it, and a copy Kafka already held changes nothing (the
+ * idempotent producer's retry is dropped by the broker, and the writer skips a command id it has
+ * processed). Meanwhile every other command is answered 503 at once, with Retry-After; none of
+ * them was sent. That is for a broker that was answering: a failure with no ack heard since the
+ * publisher started or since its last final failure (a broker never reached) cannot have been
+ * written and is answered 503, as is a failure the broker itself answered, and any failure while
+ * stopping (the process is going and its callers need an answer).
  */
 export function createCommandPublisher(
   producer: Producer,
   batching: CommandBatching = defaultBatching,
   metrics?: CommandPublisherMetrics,
 ): CommandPublisher {
+  let brokerAnswering = false;
   const batcher = createBatcher<StoredMessage>({
     ...batching,
     maxBatchBytes,
     weigh,
-    send: (batch) => sendStoredMessages(producer, batch),
+    send: async (batch) => {
+      await sendStoredMessages(producer, batch);
+      brokerAnswering = true;
+    },
     stalledAfterMs,
-    resendAfter: sendOutcomeUnknown,
+    resendAfter: (error) => {
+      brokerAnswering &&= sendOutcomeUnknown(error);
+      return brokerAnswering;
+    },
     resendDelayMs,
     onBatch: (size) => metrics?.batchSize.observe(size),
     onQueued: (count) => metrics?.queued.set(count),
