@@ -11,9 +11,10 @@ import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type CommandStream, startCommandStream, total } from './support/command-stream.js';
+import { type CommandStream, describeWaits, startCommandStream, total } from './support/command-stream.js';
+import { converge } from './support/converge.js';
 import { type FaultRow, formatFaultTable, writeFaultTable } from './support/fault-table.js';
-import { checkPipeline, type PipelineCheck } from './support/pipeline-state.js';
+import { checkPipeline } from './support/pipeline-state.js';
 import { injectPoison, type Poison, poisonRecipes, readDeadLetters } from './support/poison.js';
 
 /**
@@ -161,6 +162,7 @@ describe('the pipeline under faults: every accepted command is applied exactly o
           await sleep(streamShape.trailMs);
           await stream.stop();
           const streamEndedAt = Date.now();
+          console.log(`${scenario.name}: stream waits: ${describeWaits(stream.tally.waits)}`);
           expectAllServicesRunning(stack);
 
           // A create sent after everything else (again after a 503, as a client would) becomes
@@ -179,7 +181,7 @@ describe('the pipeline under faults: every accepted command is applied exactly o
           ).toBe(true);
 
           await admin.connect();
-          const { check, convergedAt } = await converge(() =>
+          const { check, convergedAt } = await converge(convergeTimeoutMs, () =>
             checkPipeline({
               stack,
               mongo,
@@ -191,12 +193,15 @@ describe('the pipeline under faults: every accepted command is applied exactly o
             }),
           );
           const { tally } = stream;
+          // From the first command to the last answer (deletes still waiting for visibility included).
+          const streamSeconds = (streamEndedAt - streamStartedAt) / 1000;
           rows.push({
             scenario: scenario.name,
             sent: total(tally.sent),
             accepted: total(tally.accepted),
             rejected: total(tally.rejected),
-            commandsPerSecond: Math.round(total(tally.sent) / ((streamEndedAt - streamStartedAt) / 1000)),
+            commandsPerSecond: Math.round(total(tally.sent) / streamSeconds),
+            acceptedPerSecond: Math.round(total(tally.accepted) / streamSeconds),
             lost: check.lost,
             duplicated: check.duplicated,
             invented: check.invented,
@@ -253,34 +258,5 @@ function expectAllServicesRunning(stack: Stack): void {
     expect(ended, `${name} ended (${exitCode ?? signalCode}):\n${service.output().slice(-4_000)}`).toBe(
       false,
     );
-  }
-}
-
-/**
- * Checks until the stores agree or the time is up; the last check either way (its numbers go
- * into the table, its problems into the failure message).
- */
-async function converge(
-  check: () => Promise<PipelineCheck>,
-): Promise<{ check: PipelineCheck; convergedAt: number | null }> {
-  const deadline = Date.now() + convergeTimeoutMs;
-  for (;;) {
-    const result = await check().catch(
-      (error: unknown): PipelineCheck => ({
-        lost: 0,
-        duplicated: 0,
-        invented: 0,
-        deadLettered: 0,
-        outboxPending: 0,
-        consumerLag: 0,
-        cacheEntriesChecked: 0,
-        problems: [`stores not readable: ${(error as Error).message}`],
-      }),
-    );
-    const clean =
-      result.problems.length === 0 && result.lost === 0 && result.duplicated === 0 && result.invented === 0;
-    if (clean) return { check: result, convergedAt: Date.now() };
-    if (Date.now() > deadline) return { check: result, convergedAt: null };
-    await sleep(500);
   }
 }

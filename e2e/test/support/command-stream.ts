@@ -6,6 +6,13 @@
  * a delete that overtook an update would leave that update nothing to apply to. The expectation
  * is built from ACCEPTED (2xx) commands only; 503 means "not accepted, try again" and must have
  * no effect.
+ *
+ * Waiting for the read model is the one wait that depends on the pipeline, and it is long exactly
+ * when something downstream is broken (a store down, a consumer restarting): so a worker hands
+ * the delete to a waiter of its own and goes on to its next product, and the stream keeps its
+ * pace through the fault. The delete is still the product's last command, sent only once its last
+ * accepted update is visible; nothing else is sent for that product, so its final state stays
+ * defined. `stop()` waits for these deletes too.
  */
 
 export type CommandKind = 'create' | 'update' | 'delete';
@@ -33,6 +40,15 @@ export interface StreamTally {
   readonly unexpected: string[];
   /** Deletes not sent because the read model never showed the product's last update in time. */
   deletesSkipped: number;
+  /** What the stream waited on, in milliseconds per wait: where its pace went. */
+  readonly waits: StreamWaits;
+}
+
+/** Durations (ms) of each answer by outcome, and of each wait for visibility before a delete. */
+export interface StreamWaits {
+  readonly accepted: number[];
+  readonly rejected: number[];
+  readonly visibleBeforeDelete: number[];
 }
 
 export interface CommandStream {
@@ -47,7 +63,10 @@ export interface CommandStream {
   createEventually(fields: ProductFields, timeoutMs: number): Promise<string | undefined>;
   /** Polls GET until the product shows `version`; false after the timeout. */
   visible(productId: string, version: number, timeoutMs: number): Promise<boolean>;
-  /** Workers finish the product they are on, then stop; resolves when all have. */
+  /**
+   * Workers finish the product they are on, then stop; resolves when all have and every delete
+   * handed to a waiter has been sent (or skipped).
+   */
   stop(): Promise<void>;
 }
 
@@ -59,7 +78,7 @@ export interface StreamOptions {
   readonly paceMs: number;
   /** A word in every product name, to tell the streams of different runs apart. */
   readonly label: string;
-  /** How long a worker waits for an update to become visible before it skips the delete. */
+  /** How long a delete waits for the last update to become visible before it is skipped. */
   readonly visibleTimeoutMs?: number;
 }
 
@@ -83,6 +102,7 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     rejected: zero(),
     unexpected: [],
     deletesSkipped: 0,
+    waits: { accepted: [], rejected: [], visibleBeforeDelete: [] },
   };
   const visibleTimeoutMs = options.visibleTimeoutMs ?? 60_000;
   let stopping = false;
@@ -91,6 +111,7 @@ export function startCommandStream(options: StreamOptions): CommandStream {
   /** true: accepted; false: rejected with 503; anything else is recorded as unexpected. */
   const send = async (kind: CommandKind, path: string, method: string, body?: ProductFields) => {
     tally.sent[kind]++;
+    const startedAt = performance.now();
     try {
       const response = await fetch(`${options.apiUrl}${path}`, {
         method,
@@ -99,10 +120,12 @@ export function startCommandStream(options: StreamOptions): CommandStream {
       const answer = (await response.json().catch(() => ({}))) as { productId?: string };
       if (response.ok) {
         tally.accepted[kind]++;
+        tally.waits.accepted.push(performance.now() - startedAt);
         return { accepted: true, productId: answer.productId };
       }
       if (response.status === 503) {
         tally.rejected[kind]++;
+        tally.waits.rejected.push(performance.now() - startedAt);
         return { accepted: false };
       }
       tally.unexpected.push(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
@@ -128,16 +151,40 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     }
   };
 
-  const visible = async (productId: string, version: number, timeoutMs: number): Promise<boolean> => {
+  /** Polls every `pollMs`, the pause growing by `backoff` each time up to a second. */
+  const visibleWithin = async (productId: string, version: number, timeoutMs: number, backoff: number) => {
     const deadline = Date.now() + timeoutMs;
+    let pollMs = 100;
     while (Date.now() < deadline) {
       // Reads also fill the cache with intermediate versions, which later events must overwrite.
       const response = await fetch(`${options.apiUrl}/products/${productId}`).catch(() => undefined);
       const body = (await response?.json().catch(() => undefined)) as { version?: number } | undefined;
       if (response?.status === 200 && body?.version === version) return true;
-      await sleep(100);
+      await sleep(pollMs);
+      pollMs = Math.min(1_000, pollMs * backoff);
     }
     return false;
+  };
+  const visible = (productId: string, version: number, timeoutMs: number): Promise<boolean> =>
+    visibleWithin(productId, version, timeoutMs, 1);
+
+  const pendingDeletes = new Set<Promise<void>>();
+  /**
+   * While the read model stands still, hundreds of deletes may be waiting at once: their polls
+   * slow down (100 ms, growing to 1 s) so that they do not become the load.
+   */
+  const deleteOnceVisible = async (productId: string, expected: ExpectedProduct): Promise<void> => {
+    const waitStartedAt = performance.now();
+    const shown = await visibleWithin(productId, expected.version, visibleTimeoutMs, 1.5);
+    tally.waits.visibleBeforeDelete.push(performance.now() - waitStartedAt);
+    if (!shown) {
+      tally.deletesSkipped++;
+      return;
+    }
+    if ((await send('delete', `/products/${productId}`, 'DELETE')).accepted) {
+      expected.version++;
+      expected.deleted = true;
+    }
   };
 
   const runProduct = async (n: number): Promise<void> => {
@@ -155,15 +202,8 @@ export function startCommandStream(options: StreamOptions): CommandStream {
       await sleep(options.paceMs);
     }
     if (!deletes(n)) return;
-    if (!(await visible(productId, expected.version, visibleTimeoutMs))) {
-      tally.deletesSkipped++;
-      return;
-    }
-    if ((await send('delete', `/products/${productId}`, 'DELETE')).accepted) {
-      expected.version++;
-      expected.deleted = true;
-    }
-    await sleep(options.paceMs);
+    const pending = deleteOnceVisible(productId, expected).finally(() => pendingDeletes.delete(pending));
+    pendingDeletes.add(pending);
   };
 
   const worker = async () => {
@@ -180,9 +220,27 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     stop: async () => {
       stopping = true;
       await workers;
+      await Promise.all(pendingDeletes);
     },
   };
 }
 
 export const total = (counts: Record<CommandKind, number>): number =>
   counts.create + counts.update + counts.delete;
+
+/** One line on what the stream waited on: answers by outcome and visibility before deletes. */
+export function describeWaits(waits: StreamWaits): string {
+  const summary = (label: string, values: readonly number[]) => {
+    if (values.length === 0) return `${label} none`;
+    const sorted = [...values].sort((a, b) => a - b);
+    const at = (q: number) =>
+      Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+    const sum = Math.round(values.reduce((a, b) => a + b, 0) / 1000);
+    return `${label} n=${values.length} p50=${at(0.5)} p99=${at(0.99)} max=${at(1)} ms (${sum} s in all)`;
+  };
+  return [
+    summary('2xx', waits.accepted),
+    summary('503', waits.rejected),
+    summary('visible before delete', waits.visibleBeforeDelete),
+  ].join('; ');
+}
