@@ -46,15 +46,17 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
   const maxBatchSize = options.handle ? 1 : (options.maxBatchSize ?? 500);
   const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
   const heartbeatInterval = Math.floor(sessionTimeout / 3);
-  // A short fetch wait: when every partition is paused, kafkajs sleeps this long before it looks
-  // again, so it bounds how late a resumed partition is picked up (an idle long-poll on the
-  // broker returns as soon as data arrives either way).
   const consumer = kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
+    // A short fetch wait: when every partition is paused, kafkajs sleeps this long before it looks
+    // again, so it bounds how late a resumed partition is picked up (an idle long-poll on the
+    // broker returns as soon as data arrives either way).
     maxWaitTimeInMs: 500,
+    // See `sessionTimeoutMs` (consumer-types.ts) for why 10 s; heartbeats every third of it.
     sessionTimeout,
     heartbeatInterval,
+    ...fetchLimits(maxBatchSize),
   });
   const liveness = trackLiveness(consumer, { stallAfterMs: options.stallAfterMs ?? 30_000 });
   consumer.on(consumer.events.GROUP_JOIN, () => metrics?.joins.inc());
@@ -217,6 +219,25 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
 }
 
 const done: MessageVerdict = { kind: 'done' };
+
+/** What one of our messages takes in a fetch response, about (protobuf value and headers: ~250 B). */
+const fetchBytesPerMessage = 512;
+
+/**
+ * How much one fetch may bring: about two chunks per partition and at most 2 MiB in all. kafkajs
+ * keeps a whole fetch response decoded in memory (four Buffers and a headers object per message)
+ * until every partition batch in it is handled. Its defaults (1 MiB per partition, 10 MiB per
+ * fetch) held ~40k messages during a backlog (15 MiB of Buffer objects alone, mostly promoted to
+ * old space while they waited: bench/results/memory-profile.md); 2 MiB is ~8k messages, still
+ * several chunks for every worker (`partitionsConsumedConcurrently`) per fetch.
+ */
+function fetchLimits(maxBatchSize: number): { maxBytesPerPartition: number; maxBytes: number } {
+  const maxBytesPerPartition = Math.min(
+    1024 * 1024,
+    Math.max(64 * 1024, 2 * maxBatchSize * fetchBytesPerMessage),
+  );
+  return { maxBytesPerPartition, maxBytes: Math.min(2 * 1024 * 1024, 10 * maxBytesPerPartition) };
+}
 
 function batchHandlerOf({ handle, handleBatch }: ConsumerRunnerOptions): HandleBatch {
   if (handleBatch && !handle) return handleBatch;
