@@ -106,16 +106,18 @@ export async function runGetPath(options: GetPathOptions) {
   const name = benchDataName(options.existing);
   const points: Point[] = [];
   for (let run = 1; run <= options.runs; run++) {
-    const stack = await startScaleStack(endpoints, name, {
-      logLevel: 'warn',
-      partitions: 10,
-      env: options.env,
-    });
     const ceiling = await hello();
+    const env = options.env;
+    const stack = await startScaleStack(endpoints, name, { logLevel: 'warn', partitions: 10, env }).catch(
+      (error: unknown) => {
+        ceiling.child.kill('SIGTERM');
+        throw error;
+      },
+    );
     const profileDir = options.cpuProf ? mkdtempSync(join(tmpdir(), 'get-path-')) : undefined;
     const profiled = profileDir
       ? await startGateway(profileDir, {
-          ...options.env,
+          ...env,
           LOG_LEVEL: 'warn',
           KAFKA_TOPIC_PREFIX: stack.topicPrefix,
           READER_SERVICE_ADDR: stack.readerAddress,
@@ -186,7 +188,7 @@ export async function runGetPath(options: GetPathOptions) {
       const gets = points.filter((p) => p.run === run && p.target === 'get-hit');
       gets.forEach((point, i) => {
         const window = windows[i];
-        if (window) Object.assign(point, { profile: summariseProfile(profile, window) });
+        if (window) Object.assign(point, { profile: { window, ...summariseProfile(profile, window) } });
       });
     }
   }

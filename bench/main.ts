@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { testEndpoints } from '@cqrs-products/testing';
 import { runDefault } from './default-run.js';
 import { runGetPath } from './get-path.js';
+import { startOtlpSink } from './otlp-sink.js';
 import { runPostPath, type Target } from './post-path.js';
 import { log } from './results.js';
 import { parseScaleOptions } from './scale-options.js';
@@ -65,9 +66,12 @@ const { values: args } = parseArgs({
 });
 const numbers = (list: string) => list.split(',').map(Number);
 
-// The services are instrumented as in production; spans are exported only if the caller points
-// OTEL_* at a collector, so the numbers do not depend on one being there.
-process.env.OTEL_TRACES_EXPORTER ??= 'none';
+// The services trace as in production (the default sampler, OTLP export); unless the caller
+// points OTEL_* at a collector, spans go to a sink that discards them, so the numbers include
+// tracing's cost but do not depend on a collector being there.
+if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT && !process.env.OTEL_TRACES_EXPORTER) {
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = (await startOtlpSink()).url;
+}
 
 const pairs = (list: string) =>
   Object.fromEntries(

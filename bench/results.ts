@@ -16,7 +16,9 @@ export function runHeader() {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version },
     tracing: {
-      exporter: process.env.OTEL_TRACES_EXPORTER,
+      exporter: process.env.OTEL_TRACES_EXPORTER ?? 'otlp',
+      endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      sampler: process.env.OTEL_TRACES_SAMPLER ?? `parentbased, ${process.env.TRACES_PER_SECOND ?? 10}/s`,
       sdkDisabled: process.env.OTEL_SDK_DISABLED === 'true',
     },
   };

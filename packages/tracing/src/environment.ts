@@ -32,7 +32,24 @@ const tracingEnv = z.object({
     ])
     .optional(),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  // Ours, not OpenTelemetry's: the default sampler's rate (sampler.ts).
+  TRACES_PER_SECOND: z.coerce.number().min(0, 'must not be negative').max(1_000_000).optional(),
 });
+
+/** Settings the SDK would silently ignore in this combination. */
+const ignored = (env: z.infer<typeof tracingEnv>): [string, string] | undefined => {
+  if (env.OTEL_TRACES_SAMPLER_ARG !== undefined && !env.OTEL_TRACES_SAMPLER)
+    return [
+      'OTEL_TRACES_SAMPLER_ARG',
+      'applies only with OTEL_TRACES_SAMPLER; the default sampler is limited by TRACES_PER_SECOND',
+    ];
+  if (env.TRACES_PER_SECOND !== undefined && env.OTEL_TRACES_SAMPLER)
+    return [
+      'TRACES_PER_SECOND',
+      `is the default sampler's rate; OTEL_TRACES_SAMPLER chooses another sampler`,
+    ];
+  return undefined;
+};
 
 export type TracingEnv =
   | { readonly ok: true; readonly enabled: boolean }
@@ -45,6 +62,8 @@ export function readTracingEnv(env: NodeJS.ProcessEnv): TracingEnv {
     const name = String(issue?.path[0] ?? 'OTEL_*');
     return { ok: false, error: `tracing (env ${name}): ${issue?.message ?? 'invalid'}` };
   }
+  const conflict = ignored(parsed.data);
+  if (conflict) return { ok: false, error: `tracing (env ${conflict[0]}): ${conflict[1]}` };
   // OTEL_TRACES_EXPORTER=none still instruments: context keeps flowing through Kafka headers
   // and logs, only nothing is exported.
   return { ok: true, enabled: !parsed.data.OTEL_SDK_DISABLED };

@@ -22,7 +22,8 @@ let sdk: NodeSDK | undefined;
  * Starts the OpenTelemetry SDK. The exporter, sampler and batching come from the standard OTEL_*
  * environment variables (OTLP over HTTP/protobuf to localhost:4318 unless told otherwise), so
  * the same image runs against Jaeger, an OpenTelemetry Collector or nothing at all. Without
- * OTEL_TRACES_SAMPLER the sampler is parent-based with a ratio of 0.1 (sampler.ts).
+ * OTEL_TRACES_SAMPLER the sampler is parent-based, at most TRACES_PER_SECOND (10) new traces a
+ * second (sampler.ts).
  *
  * Database and cache spans require a parent: the outbox relay polls PostgreSQL twice a second
  * and the consumers keep connections busy; without a request or a message behind them those

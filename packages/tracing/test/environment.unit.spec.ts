@@ -19,11 +19,35 @@ describe('tracing settings from the standard OTEL_* variables', () => {
     ['OTEL_TRACES_EXPORTER', 'jaeger'],
     ['OTEL_TRACES_SAMPLER', 'sometimes'],
     ['OTEL_TRACES_SAMPLER_ARG', '1.5'],
+    ['TRACES_PER_SECOND', '-1'],
+    ['TRACES_PER_SECOND', 'often'],
     ['OTEL_SDK_DISABLED', 'yes'],
   ])('refuses %s=%s and names the variable', (name, value) => {
-    const settings = readTracingEnv({ [name]: value });
+    const settings = readTracingEnv({
+      [name]: value,
+      ...(name.startsWith('OTEL_TRACES_SAMPLER_') && { OTEL_TRACES_SAMPLER: 'traceidratio' }),
+    });
     expect(settings.ok).toBe(false);
     expect(settings.ok ? '' : settings.error).toMatch(new RegExp(`^tracing \\(env ${name}\\): `));
+  });
+});
+
+describe('sampler settings that would be ignored are refused, not ignored', () => {
+  it('OTEL_TRACES_SAMPLER_ARG without OTEL_TRACES_SAMPLER (the default sampler is limited by rate)', () => {
+    expect(readTracingEnv({ OTEL_TRACES_SAMPLER_ARG: '0.5' })).toEqual({
+      ok: false,
+      error:
+        'tracing (env OTEL_TRACES_SAMPLER_ARG): applies only with OTEL_TRACES_SAMPLER; the default sampler is limited by TRACES_PER_SECOND',
+    });
+    expect(readTracingEnv({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' }).ok).toBe(
+      true,
+    );
+  });
+
+  it('TRACES_PER_SECOND beside another sampler', () => {
+    const settings = readTracingEnv({ TRACES_PER_SECOND: '5', OTEL_TRACES_SAMPLER: 'always_on' });
+    expect(settings.ok ? '' : settings.error).toMatch(/^tracing \(env TRACES_PER_SECOND\): /);
+    expect(readTracingEnv({ TRACES_PER_SECOND: '5' })).toEqual({ ok: true, enabled: true });
   });
 });
 

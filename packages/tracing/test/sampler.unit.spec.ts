@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { context, ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { tracing } from '@opentelemetry/sdk-node';
 import { describe, expect, it } from 'vitest';
-import { defaultSampleRatio, defaultSampler } from '../src/sampler.js';
+import { defaultSampler, defaultTracesPerSecond, rateLimitedSampler } from '../src/sampler.js';
 
 const traceId = () => randomBytes(16).toString('hex');
 /** A context whose parent span came from a caller's traceparent with the given sampled flag. */
@@ -35,18 +35,73 @@ describe('the default sampler (no OTEL_TRACES_SAMPLER)', () => {
       expect(decide(sampler, fromCaller(false))).toBe(tracing.SamplingDecision.NOT_RECORD);
   });
 
-  it(`starts a trace for about ${defaultSampleRatio * 100}% of the requests without a caller's decision`, () => {
-    expect(defaultSampleRatio).toBe(0.1);
-    expect(sampledShare(sampler)).toBeGreaterThan(0.08);
-    expect(sampledShare(sampler)).toBeLessThan(0.12);
+  it(`starts at most ${defaultTracesPerSecond} traces a second for requests without a caller's decision`, () => {
+    expect(defaultTracesPerSecond).toBe(10);
+    // 20000 decisions take well under a second: about the bucket's ten, whatever the load.
+    const sampled = sampledShare(defaultSampler({}) as tracing.Sampler) * 20_000;
+    expect(sampled).toBeGreaterThanOrEqual(10);
+    expect(sampled).toBeLessThan(13);
   });
 
-  it('takes its ratio from OTEL_TRACES_SAMPLER_ARG when only that is given', () => {
-    expect(sampledShare(defaultSampler({ OTEL_TRACES_SAMPLER_ARG: '0' }) as tracing.Sampler)).toBe(0);
-    expect(sampledShare(defaultSampler({ OTEL_TRACES_SAMPLER_ARG: '1' }) as tracing.Sampler)).toBe(1);
-    const half = sampledShare(defaultSampler({ OTEL_TRACES_SAMPLER_ARG: '0.5' }) as tracing.Sampler);
-    expect(half).toBeGreaterThan(0.45);
-    expect(half).toBeLessThan(0.55);
+  it('takes its rate from TRACES_PER_SECOND; 0 starts no trace of its own', () => {
+    expect(sampledShare(defaultSampler({ TRACES_PER_SECOND: '0' }) as tracing.Sampler)).toBe(0);
+    const sampled = sampledShare(defaultSampler({ TRACES_PER_SECOND: '100' }) as tracing.Sampler) * 20_000;
+    expect(sampled).toBeGreaterThanOrEqual(100);
+    expect(sampled).toBeLessThan(110);
+  });
+});
+
+describe('the rate limit (a token bucket of one second)', () => {
+  const clock = () => {
+    let now = 0;
+    return { now: () => now, advance: (ms: number) => (now += ms) };
+  };
+  const sampled = (sampler: tracing.Sampler, n: number) =>
+    Array.from({ length: n }, () => decide(sampler, ROOT_CONTEXT)).filter(
+      (d) => d === tracing.SamplingDecision.RECORD_AND_SAMPLED,
+    ).length;
+
+  it('traces every request while they come slower than the rate (a developer trying the API)', () => {
+    const time = clock();
+    const sampler = rateLimitedSampler(10, time.now);
+    for (let i = 0; i < 50; i++) {
+      expect(sampled(sampler, 1)).toBe(1);
+      time.advance(200);
+    }
+  });
+
+  it('under a steady load samples the rate, not a share of the load', () => {
+    const time = clock();
+    const sampler = rateLimitedSampler(10, time.now);
+    let total = 0;
+    // 5000 requests a second for 10 s, one every 0.2 ms.
+    for (let i = 0; i < 50_000; i++) {
+      total += sampled(sampler, 1);
+      time.advance(0.2);
+    }
+    // The first second's burst of ten, then ten a second.
+    expect(total).toBeGreaterThanOrEqual(100);
+    expect(total).toBeLessThanOrEqual(111);
+  });
+
+  it('refills after a quiet spell up to one second of traces, never more', () => {
+    const time = clock();
+    const sampler = rateLimitedSampler(10, time.now);
+    expect(sampled(sampler, 50)).toBe(10);
+    time.advance(60_000);
+    expect(sampled(sampler, 50)).toBe(10);
+    time.advance(250);
+    expect(sampled(sampler, 50)).toBe(2);
+  });
+
+  it('with less than one a second, still traces one now and then', () => {
+    const time = clock();
+    const sampler = rateLimitedSampler(0.5, time.now);
+    expect(sampled(sampler, 5)).toBe(1);
+    time.advance(1_000);
+    expect(sampled(sampler, 5)).toBe(0);
+    time.advance(1_000);
+    expect(sampled(sampler, 5)).toBe(1);
   });
 });
 
