@@ -9,13 +9,14 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { defaultBodyLimitBytes } from './body-limit.js';
 import { answerClientError } from './client-error.js';
 import { openApiDocument, transform, transformObject } from './openapi.js';
 import { problemFor, sendProblem } from './problem.js';
 import { type ProductRoutesDeps, productRoutes } from './product.routes.js';
 import { answerRouteMisses } from './route-miss.js';
+import { serializerCompiler } from './serializer.js';
 
 export interface AppOptions extends ProductRoutesDeps {
   readonly log: Logger;
