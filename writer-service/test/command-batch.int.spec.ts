@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { eventVersion, headerNames, productTopics } from '@cqrs-products/contracts';
-import type { ReceivedMessage } from '@cqrs-products/kafka';
+import { classifyFailure, type ReceivedMessage } from '@cqrs-products/kafka';
 import { createTestDatabase, type TestDatabase, testEndpoints } from '@cqrs-products/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductCommand } from '../src/domain/product.js';
 import { poisonCodes } from '../src/kafka/command-message.js';
-import { commandFailureClassifier, handleCommandBatch } from '../src/kafka/product-commands.consumer.js';
-import { isConnectionError } from '../src/postgres/db.js';
+import { handleCommandBatch } from '../src/kafka/product-commands.consumer.js';
 import {
   type CommandEnvelope,
   createBatchHandler,
@@ -15,8 +14,9 @@ import {
 } from '../src/product-command.handler.js';
 import { encodeCommand, until } from './support/harness.js';
 
-// As start.ts wires it: PostgreSQL's connection errors are the writer's transient failures.
-const classifyCommandFailure = commandFailureClassifier(isConnectionError);
+// The writer's consumer passes no classifier: the postgres adapter names a connection error
+// DEPENDENCY_UNAVAILABLE, and the runner's default reads its `retryable`.
+const classifyCommandFailure = classifyFailure;
 
 const topics = productTopics('batch_');
 let db: TestDatabase;

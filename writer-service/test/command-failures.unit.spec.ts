@@ -1,9 +1,10 @@
 import { encodeMessage, headerNames, productTopics } from '@cqrs-products/contracts';
-import { defineErrors, GrpcStatus } from '@cqrs-products/errors';
-import { PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
+import { AppError, defineErrors, GrpcStatus } from '@cqrs-products/errors';
+import { classifyFailure, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
 import { describe, expect, it } from 'vitest';
 import { writerErrors } from '../src/errors.js';
-import { commandFailureClassifier, handleCommandBatch } from '../src/kafka/product-commands.consumer.js';
+import { handleCommandBatch } from '../src/kafka/product-commands.consumer.js';
+import { postgresFailure } from '../src/postgres/db.js';
 import type { CommandOutcome, HandleCommands } from '../src/product-command.handler.js';
 
 const topics = productTopics('unit_').commands;
@@ -55,22 +56,23 @@ describe("a rejected command's verdict comes from its catalogue entry", () => {
     );
 
     await expect(batch).rejects.toBe(rejection);
-    expect(commandFailureClassifier(() => false)(rejection)).toBe('transient');
+    expect(classifyFailure(rejection)).toBe('transient');
   });
 });
 
+// The writer's consumer passes no classifier of its own: the runner's default is the writer's.
 describe('classifying a failure once, from what the error says', () => {
-  const classify = commandFailureClassifier(() => true);
+  const classify = classifyFailure;
 
-  it('a coded error is classified by its retryable flag, even while the database looks down', () => {
+  it('a coded error is classified by its retryable flag', () => {
     expect(classify(writerErrors.KEY_MISMATCH('k'))).toBe('permanent');
     expect(classify(writerErrors.DEPENDENCY_UNAVAILABLE('PostgreSQL'))).toBe('transient');
   });
 
-  it('an uncoded error is left to the database classifier, then the runner default', () => {
-    expect(classify(new Error('connection terminated'))).toBe('transient');
-    expect(commandFailureClassifier(() => false)(new Error('a bug'))).toBe('unknown');
-    expect(commandFailureClassifier(() => false)(new PoisonMessageError('bad', 'X'))).toBe('permanent');
+  it('a database outage is named once, by the postgres adapter; anything else is the runner default', () => {
+    expect(classify(postgresFailure(new Error('Connection terminated unexpectedly')))).toBe('transient');
+    expect(classify(postgresFailure(new Error('a bug')))).toBe('unknown');
+    expect(classify(new PoisonMessageError('bad', 'X'))).toBe('permanent');
   });
 });
 
@@ -82,7 +84,7 @@ describe('poison codes are catalogue codes', () => {
 
     expect(verdict?.kind).toBe('dead-letter');
     const error = verdict?.kind === 'dead-letter' ? verdict.error : undefined;
-    expect(error).toBeInstanceOf(PoisonMessageError);
+    expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'UNDECODABLE_PAYLOAD' });
     expect((error as Error).message).toMatch(
       /^The payload is not an encoded command: cannot decode ProductCreate/,

@@ -1,12 +1,14 @@
 import { encodeMessage, productTopics } from '@cqrs-products/contracts';
-import { type IHeaders, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
+import { isAppError } from '@cqrs-products/errors';
+import { classifyFailure, type IHeaders, type ReceivedMessage } from '@cqrs-products/kafka';
 import { describe, expect, it } from 'vitest';
+import { writerErrors } from '../src/errors.js';
 import { poisonCodes, toCommandEnvelope } from '../src/kafka/command-message.js';
-import { commandFailureClassifier } from '../src/kafka/product-commands.consumer.js';
-import { isConnectionError } from '../src/postgres/db.js';
+import { postgresFailure } from '../src/postgres/db.js';
 
-// As start.ts wires it: PostgreSQL's connection errors are the writer's transient failures.
-const classifyCommandFailure = commandFailureClassifier(isConnectionError);
+// The writer's consumer passes no classifier: the runner's default reads a coded error's
+// `retryable`, and the postgres adapter names PostgreSQL's connection errors (postgresFailure).
+const classifyCommandFailure = classifyFailure;
 
 const topics = productTopics('unit_').commands;
 const productId = '6a1f0c1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -31,7 +33,7 @@ function poisonCode(run: () => unknown): string | undefined {
   try {
     run();
   } catch (error) {
-    return error instanceof PoisonMessageError ? error.code : `not poison: ${String(error)}`;
+    return isAppError(error) && !error.retryable ? error.code : `not poison: ${String(error)}`;
   }
   return undefined;
 }
@@ -111,12 +113,13 @@ describe('classifying a handler failure', () => {
     ['admin shutdown (57P01)', Object.assign(new Error('terminating connection'), { code: '57P01' })],
     ['connection failure (08006)', Object.assign(new Error('connection failure'), { code: '08006' })],
     ['a dropped connection', new Error('Connection terminated unexpectedly')],
-  ])('waits out %s (transient)', (_, error) => {
-    expect(classifyCommandFailure(error)).toBe('transient');
+  ])('waits out %s (transient), as the postgres adapter names it', (_, error) => {
+    expect(classifyCommandFailure(postgresFailure(error))).toBe('transient');
   });
 
   it('dead-letters poison at once and retries anything else a bounded number of times', () => {
-    expect(classifyCommandFailure(new PoisonMessageError('bad', 'X'))).toBe('permanent');
-    expect(classifyCommandFailure(Object.assign(new Error('syntax'), { code: '42601' }))).toBe('unknown');
+    expect(classifyCommandFailure(writerErrors.INVALID_COMMAND('bad'))).toBe('permanent');
+    const syntax = Object.assign(new Error('syntax'), { code: '42601' });
+    expect(classifyCommandFailure(postgresFailure(syntax))).toBe('unknown');
   });
 });

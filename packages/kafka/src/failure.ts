@@ -32,10 +32,14 @@ const transientNetworkCodes = new Set([
 ]);
 
 /**
- * Default classification: our poison marker is permanent, network and Kafka failures transient.
- * A store's own errors are the service's to recognise (it passes `classify`), not this package's.
+ * Default classification. An error that says whether it is `retryable` (the services' coded
+ * errors: a store outage their adapter named, a rejection, a poison message) is taken at its word;
+ * then our poison marker is permanent, network and Kafka failures transient. A store's own errors
+ * are the service's to name (in its adapter, or a `classify` it passes), not this package's.
  */
 export function classifyFailure(error: unknown): FailureKind {
+  const retryable = (error as { retryable?: unknown } | null)?.retryable;
+  if (typeof retryable === 'boolean') return retryable ? 'transient' : 'permanent';
   if (error instanceof PoisonMessageError) return 'permanent';
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && transientNetworkCodes.has(code)) return 'transient';

@@ -5,7 +5,6 @@ import {
   type WriterProto,
   wireRequestSchemas,
 } from '@cqrs-products/contracts';
-import { errors } from '@cqrs-products/errors';
 import { unary } from '@cqrs-products/grpc';
 import type { Logger } from '@cqrs-products/logger';
 import { activeTraceHeaders, pickTraceHeaders } from '@cqrs-products/tracing';
@@ -19,29 +18,26 @@ export const writerServiceName = 'writerService.writerService';
 export interface WriterServerDeps {
   readonly handleCommand: HandleCommand;
   readonly findProduct: (productId: string) => Promise<Product | undefined>;
-  /** Whether a failure means the database is unreachable (a retry later can succeed). */
-  readonly isDatabaseDown: (error: unknown) => boolean;
   readonly log: Logger;
 }
 
 /**
  * Thin: validate, run the same command handler as the Kafka consumer (one transaction, outbox
- * included), map the result. Each call is a new command, so it gets a fresh command id.
+ * included), map the result. Each call is a new command, so it gets a fresh command id. A database
+ * outage arrives already named (DEPENDENCY_UNAVAILABLE, from postgres/): `unary` answers it
+ * UNAVAILABLE, so the caller retries later, instead of INTERNAL.
  */
 export function registerWriterService(server: Server, proto: WriterProto, deps: WriterServerDeps): void {
-  const { handleCommand, findProduct, isDatabaseDown, log } = deps;
-  const unavailableDuringOutage = unavailableWhen(isDatabaseDown);
+  const { handleCommand, findProduct, log } = deps;
   const run = (command: Parameters<HandleCommand>[0]['command'], method: string, metadata: Metadata) =>
-    unavailableDuringOutage(
-      handleCommand({
-        commandId: randomUUID(),
-        source: `grpc:${method}`,
-        // The active span (this call's) becomes the event's parent, so the relay and the reader
-        // continue the same trace; without tracing, the caller's context passes through.
-        traceHeaders: { ...pickTraceHeaders((name) => metadata.get(name)[0]), ...activeTraceHeaders() },
-        command,
-      }),
-    );
+    handleCommand({
+      commandId: randomUUID(),
+      source: `grpc:${method}`,
+      // The active span (this call's) becomes the event's parent, so the relay and the reader
+      // continue the same trace; without tracing, the caller's context passes through.
+      traceHeaders: { ...pickTraceHeaders((name) => metadata.get(name)[0]), ...activeTraceHeaders() },
+      command,
+    });
 
   server.addService(proto.writerService.writerService.service, {
     CreateProduct: unary(
@@ -66,25 +62,13 @@ export function registerWriterService(server: Server, proto: WriterProto, deps: 
       'GetProductById',
       wireRequestSchemas.byId,
       async (req) => {
-        const product = await unavailableDuringOutage(findProduct(req.ProductID));
+        const product = await findProduct(req.ProductID);
         if (!product) throw writerErrors.PRODUCT_NOT_FOUND(req.ProductID);
         return { Product: toWireProduct(product) };
       },
       log,
     ),
   });
-}
-
-/** A database outage tells the caller to retry later (UNAVAILABLE); it is not a bug (INTERNAL). */
-function unavailableWhen(isDatabaseDown: (error: unknown) => boolean) {
-  return async <T>(work: Promise<T>): Promise<T> => {
-    try {
-      return await work;
-    } catch (error) {
-      if (isDatabaseDown(error)) throw errors.DEPENDENCY_UNAVAILABLE('PostgreSQL', { cause: error });
-      throw error;
-    }
-  };
 }
 
 /**

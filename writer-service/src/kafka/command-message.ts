@@ -7,8 +7,7 @@ import {
   type WireProductChange,
   wireRequestSchemas,
 } from '@cqrs-products/contracts';
-import type { AppError } from '@cqrs-products/errors';
-import { type IHeaders, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
+import type { IHeaders, ReceivedMessage } from '@cqrs-products/kafka';
 import { pickTraceHeaders } from '@cqrs-products/tracing';
 import { z } from 'zod';
 import type { ProductCommand } from '../domain/product.js';
@@ -35,34 +34,26 @@ export const poisonCodes = {
 } as const satisfies Record<string, WriterErrorCode>;
 
 /**
- * A catalogue error as the Kafka runner's poison marker (dead-lettered at once, never retried):
- * its code and message become the `dlq-error-code` and `dlq-error` headers.
- */
-const poison = (error: AppError): PoisonMessageError =>
-  new PoisonMessageError(error.message, error.code, { cause: error });
-
-/**
- * Turns a command message into what the handler needs, or throws PoisonMessageError: a message
- * that fails here fails the same way on every delivery, so it goes to the DLQ at once.
+ * Turns a command message into what the handler needs, or throws the catalogue's poison error: a
+ * message that fails here fails the same way on every delivery, so it goes to the DLQ at once (not
+ * retryable), with the error's code and message as its `dlq-error-code` and `dlq-error` headers.
  */
 export function toCommandEnvelope(
   received: ReceivedMessage,
   topics: ProductTopics['commands'],
 ): CommandEnvelope {
   const kind = (Object.keys(topics) as CommandKind[]).find((k) => topics[k] === received.topic);
-  if (!kind) throw poison(writerErrors.UNKNOWN_TOPIC(received.topic));
+  if (!kind) throw writerErrors.UNKNOWN_TOPIC(received.topic);
   const { headers, key, value } = received.message;
 
   const commandId = messageIdSchema.safeParse(header(headers, headerNames.messageId));
-  if (!commandId.success) throw poison(writerErrors.INVALID_MESSAGE_ID());
+  if (!commandId.success) throw writerErrors.INVALID_MESSAGE_ID();
 
   const command = decodeCommand(kind, value);
   if (key?.toString() !== command.productId)
     // The key decides the partition, hence the order of this product's commands; a command
     // filed under another key could overtake or be overtaken by the product's other commands.
-    throw poison(
-      writerErrors.KEY_MISMATCH(`key ${key?.toString() ?? '(none)'}, ProductID ${command.productId}`),
-    );
+    throw writerErrors.KEY_MISMATCH(`key ${key?.toString() ?? '(none)'}, ProductID ${command.productId}`);
 
   // The consumer's process span for this message becomes the event's parent, so the relay and the
   // reader continue the same trace; with tracing off, the received context passes through.
@@ -94,7 +85,7 @@ function decodeCommand(kind: CommandKind, value: Buffer | null): ProductCommand 
   const decoded = decodeWire(messageNames[kind], value, commandSchemas[kind]);
   if (!decoded.ok) {
     const code = decoded.failure === 'undecodable' ? poisonCodes.undecodable : poisonCodes.invalidCommand;
-    throw poison(writerErrors[code](decoded.message, { cause: decoded.cause }));
+    throw writerErrors[code](decoded.message, { cause: decoded.cause });
   }
   const data = decoded.value as WireProductChange;
   return kind === 'delete' ? { kind, productId: data.ProductID } : { kind, ...fromWireChange(data) };

@@ -2,13 +2,10 @@ import type { ProductTopics } from '@cqrs-products/contracts';
 import { isAppError } from '@cqrs-products/errors';
 import {
   type ConsumerRunner,
-  classifyFailure,
-  type FailureKind,
   type HandleBatch,
   type Kafka,
   type KafkaLog,
   type MessageVerdict,
-  PoisonMessageError,
   type Producer,
   type RetryPolicy,
   startConsumer,
@@ -25,8 +22,6 @@ export interface ProductCommandsConsumerOptions {
   readonly deadLetterProducer: Producer;
   /** A cheap query that fails while PostgreSQL is down. */
   readonly databaseHealthy: () => Promise<boolean>;
-  /** Whether a failure means PostgreSQL is unreachable (injected: the adapter knows its errors). */
-  readonly isDatabaseDown: (error: unknown) => boolean;
   readonly log: KafkaLog;
   /** Partitions handled at once; each batch holds one PostgreSQL connection while it runs. */
   readonly concurrency: number;
@@ -50,7 +45,8 @@ export function handleCommandBatch(topics: ProductTopics['commands'], handleComm
           envelope: { ...toCommandEnvelope(received, topics), origin: originOf(received) },
         });
       } catch (error) {
-        if (!(error instanceof PoisonMessageError)) throw error;
+        // Poison is a final catalogue error; anything else is a bug and fails the batch.
+        if (!isAppError(error) || error.retryable) throw error;
         verdicts[index] = { kind: 'dead-letter', error };
       }
     });
@@ -65,27 +61,14 @@ export function handleCommandBatch(topics: ProductTopics['commands'], handleComm
 
 /**
  * A rejection's catalogue entry says whether it can succeed later: one that cannot (the id is
- * taken) is dead-lettered with its code; one that can fails the batch, which the classifier below
- * then waits out.
+ * taken) is dead-lettered with its code; one that can fails the batch, which the runner then waits
+ * out (its classifier reads `retryable`).
  */
 function toVerdict(outcome: CommandOutcome | undefined): MessageVerdict {
   if (!outcome) throw new Error('the command handler returned fewer outcomes than commands');
   if (outcome.kind !== 'rejected') return { kind: 'done' };
   if (outcome.error.retryable) throw outcome.error;
   return { kind: 'dead-letter', error: outcome.error };
-}
-
-/**
- * The writer's one classification of a failed batch or message: a coded error says itself whether
- * it is worth waiting for (retryable), a PostgreSQL outage is waited out (partition paused) and
- * never dead-lettered, anything else is the runner's default (poison at once, network errors
- * waited out, the rest retried a bounded number of times).
- */
-export function commandFailureClassifier(isDatabaseDown: (error: unknown) => boolean) {
-  return (error: unknown): FailureKind => {
-    if (isAppError(error)) return error.retryable ? 'transient' : 'permanent';
-    return isDatabaseDown(error) ? 'transient' : classifyFailure(error);
-  };
 }
 
 export function startProductCommandsConsumer(
@@ -98,7 +81,9 @@ export function startProductCommandsConsumer(
     handleBatch: handleCommandBatch(options.topics, options.handleCommands),
     deadLetterProducer: options.deadLetterProducer,
     log: options.log,
-    classify: commandFailureClassifier(options.isDatabaseDown),
+    // No classifier of its own: a PostgreSQL outage arrives named DEPENDENCY_UNAVAILABLE
+    // (postgres/db.ts), a rejection and poison as catalogue errors, and the runner's default
+    // reads their `retryable`.
     dependenciesHealthy: options.databaseHealthy,
     retry: options.retry ?? commandRetryPolicy,
     ...(options.metrics && { metrics: options.metrics }),

@@ -1,5 +1,5 @@
 import type { Product } from '../domain/product.js';
-import type { Queryable } from './db.js';
+import { namingOutages, type Queryable } from './db.js';
 
 interface ProductRow {
   product_id: string;
@@ -24,10 +24,12 @@ const toProduct = (row: ProductRow): Product => ({
   updatedAt: row.updated_at,
 });
 
+/** The gRPC server's read, on the pool: an outage is thrown as DEPENDENCY_UNAVAILABLE as well. */
 export async function findProduct(db: Queryable, productId: string): Promise<Product | undefined> {
-  const { rows } = await db.query<ProductRow>(`SELECT ${columns} FROM products WHERE product_id = $1`, [
-    productId,
-  ]);
+  const { rows } = await namingOutages(db).query<ProductRow>(
+    `SELECT ${columns} FROM products WHERE product_id = $1`,
+    [productId],
+  );
   return rows[0] && toProduct(rows[0]);
 }
 
