@@ -1,9 +1,15 @@
 import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
-import { PoisonMessageError } from '@cqrs-products/kafka';
+import { isAppError } from '@cqrs-products/errors';
+import { classifyFailure } from '@cqrs-products/kafka';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
+import { readerErrors } from '../src/errors.js';
 import { parseProductEvent } from '../src/kafka/product-event.parser.js';
-import { classifyMongoFailure } from '../src/kafka/product-events.consumer.js';
+import { mongoFailure } from '../src/mongo/mongo-failure.js';
+
+// As the events consumer sees a MongoDB failure: named by the mongo adapter (mongoFailure), then
+// classified by the runner's default, which reads a coded error's `retryable`.
+const classifyMongoFailure = (error: unknown) => classifyFailure(mongoFailure(error));
 
 const id = '3f2a3c1e-8d7b-4f5a-9c6e-1b2d3e4f5a6b';
 const at = new Date('2024-05-06T07:08:09.123Z');
@@ -22,7 +28,7 @@ const poisonCode = (fn: () => unknown): string | undefined => {
     fn();
     return undefined;
   } catch (error) {
-    return error instanceof PoisonMessageError ? error.code : `not poison: ${String(error)}`;
+    return isAppError(error) && !error.retryable ? error.code : `not poison: ${String(error)}`;
   }
 };
 
@@ -81,7 +87,7 @@ describe('classifying failures while applying an event', () => {
   });
 
   it('dead-letters poison at once and retries other server errors a bounded number of times', () => {
-    expect(classifyMongoFailure(new PoisonMessageError('bad'))).toBe('permanent');
+    expect(classifyMongoFailure(readerErrors.INVALID_EVENT('bad'))).toBe('permanent');
     expect(classifyMongoFailure(new MongoServerError({ message: 'bad value', code: 2 }))).toBe('unknown');
   });
 });

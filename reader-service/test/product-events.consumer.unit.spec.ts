@@ -1,8 +1,14 @@
 import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
-import { PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
+import { classifyFailure, type ReceivedMessage } from '@cqrs-products/kafka';
 import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { classifyMongoFailure, decodeBatch } from '../src/kafka/product-events.consumer.js';
+import { readerErrors } from '../src/errors.js';
+import { decodeBatch } from '../src/kafka/product-events.consumer.js';
+import { mongoFailure } from '../src/mongo/mongo-failure.js';
+
+// As the events consumer sees a MongoDB failure: named by the mongo adapter (mongoFailure), then
+// classified by the runner's default, which reads a coded error's `retryable`.
+const classifyMongoFailure = (error: unknown) => classifyFailure(mongoFailure(error));
 
 const at = toTimestamp(new Date('2024-05-06T07:08:09.123Z'));
 const created = (ProductID: string) =>
@@ -37,7 +43,7 @@ describe('classifying a projection failure', () => {
   });
 
   it('dead-letters poison at once and retries anything else a bounded number of times', () => {
-    expect(classifyMongoFailure(new PoisonMessageError('bad', 'X'))).toBe('permanent');
+    expect(classifyMongoFailure(readerErrors.INVALID_EVENT('bad'))).toBe('permanent');
     expect(classifyMongoFailure(new Error('a bug'))).toBe('unknown');
   });
 });

@@ -1,23 +1,26 @@
-import { PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
+import { AppError } from '@cqrs-products/errors';
+import { classifyFailure, PoisonMessageError, type ReceivedMessage } from '@cqrs-products/kafka';
 import { MongoNetworkError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { readerErrors } from '../src/errors.js';
-import { decodeBatch, projectionFailureClassifier } from '../src/kafka/product-events.consumer.js';
+import { decodeBatch } from '../src/kafka/product-events.consumer.js';
+import { mongoFailure } from '../src/mongo/mongo-failure.js';
+import { searchStoreFailure } from '../src/postgres/search-database.js';
 
+// The events consumer passes no classifier of its own: the runner's default is the reader's.
 describe('classifying a projection failure once, from what the error says', () => {
-  const classify = projectionFailureClassifier(() => true);
+  const classify = classifyFailure;
 
-  it('a coded error is classified by its retryable flag, even while a store looks unreachable', () => {
+  it('a coded error is classified by its retryable flag', () => {
     expect(classify(readerErrors.INVALID_EVENT('x'))).toBe('permanent');
     expect(classify(readerErrors.READ_MODEL_UNAVAILABLE('search store'))).toBe('transient');
   });
 
-  it("an uncoded error is left to the stores' classifiers, then the runner default", () => {
-    expect(classify(new Error('connection terminated'))).toBe('transient');
-    const noStoreDown = projectionFailureClassifier(() => false);
-    expect(noStoreDown(new MongoNetworkError('connection reset'))).toBe('transient');
-    expect(noStoreDown(new Error('a bug'))).toBe('unknown');
-    expect(projectionFailureClassifier()(new PoisonMessageError('bad', 'X'))).toBe('permanent');
+  it("a store outage is named once, by the store's adapter; anything else is the runner default", () => {
+    expect(classify(searchStoreFailure(new Error('Connection terminated unexpectedly')))).toBe('transient');
+    expect(classify(mongoFailure(new MongoNetworkError('connection reset')))).toBe('transient');
+    expect(classify(mongoFailure(searchStoreFailure(new Error('a bug'))))).toBe('unknown');
+    expect(classify(new PoisonMessageError('bad', 'X'))).toBe('permanent');
   });
 });
 
@@ -32,7 +35,7 @@ describe('poison codes are catalogue codes', () => {
     const [verdict] = decodeBatch('created', [received]).verdicts;
 
     const error = verdict?.kind === 'dead-letter' ? verdict.error : undefined;
-    expect(error).toBeInstanceOf(PoisonMessageError);
+    expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'UNDECODABLE_EVENT' });
     expect((error as Error).message).toMatch(
       /^The payload is not an encoded event: cannot decode ProductCreated/,

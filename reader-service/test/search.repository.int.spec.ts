@@ -1,9 +1,9 @@
 import { isAppError } from '@cqrs-products/errors';
+import { classifyFailure } from '@cqrs-products/kafka';
 import { freePort } from '@cqrs-products/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Product, StoredProduct } from '../src/domain/product.js';
-import { classifyMongoFailure } from '../src/kafka/product-events.consumer.js';
 import { createSearchRepository, type SearchRepository } from '../src/postgres/search.repository.js';
 import { newProductId } from './support/reader-harness.js';
 import { openTestSearchStore, type TestSearchStore } from './support/search-database.js';
@@ -172,7 +172,9 @@ describe('a search store that cannot be reached', () => {
       const searched = await unreachable.search({ text: 'x', skip: 0, limit: 1 }).catch((e: unknown) => e);
       expect(isAppError(searched) && searched.code).toBe('READ_MODEL_UNAVAILABLE');
       const saved = await unreachable.saveAll([live(product({ name: 'x' }))]).catch((e: unknown) => e);
-      expect(classifyMongoFailure(saved)).toBe('transient');
+      // Named by the adapter, so the events consumer's default classifier waits it out.
+      expect(isAppError(saved) && saved.code).toBe('DEPENDENCY_UNAVAILABLE');
+      expect(classifyFailure(saved)).toBe('transient');
     } finally {
       await pool.end();
     }

@@ -9,8 +9,6 @@ import {
   wireTimestamp,
   wireVersion,
 } from '@cqrs-products/contracts';
-import type { AppError } from '@cqrs-products/errors';
-import { PoisonMessageError } from '@cqrs-products/kafka';
 import { z } from 'zod';
 import type { ProductEvent } from '../domain/product.js';
 import { type ReaderErrorCode, readerErrors } from '../errors.js';
@@ -29,15 +27,9 @@ const poisonCodes = {
 } as const satisfies Record<string, ReaderErrorCode>;
 
 /**
- * A catalogue error as the Kafka runner's poison marker (dead-lettered at once, never retried):
- * its code and message become the `dlq-error-code` and `dlq-error` headers.
- */
-const poison = (error: AppError): PoisonMessageError =>
-  new PoisonMessageError(error.message, error.code, { cause: error });
-
-/**
  * Bytes from an event topic -> a validated domain event. Anything that cannot become one is a
- * poison message (PoisonMessageError): retrying cannot fix it, so it goes to the DLQ at once.
+ * poison message, thrown as the catalogue's error (not retryable): retrying cannot fix it, so it
+ * goes to the DLQ at once, its code and message as the `dlq-error-code` and `dlq-error` headers.
  */
 export function parseProductEvent(kind: EventKind, bytes: Buffer | null): ProductEvent {
   const type = eventTypes[kind];
@@ -60,5 +52,5 @@ function decoded<S extends z.ZodType>(
 ): z.infer<S> {
   const result = decodeWire(type, bytes, schema);
   if (result.ok) return result.value;
-  throw poison(readerErrors[poisonCodes[result.failure]](result.message, { cause: result.cause }));
+  throw readerErrors[poisonCodes[result.failure]](result.message, { cause: result.cause });
 }

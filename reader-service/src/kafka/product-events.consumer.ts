@@ -2,19 +2,15 @@ import { type EventKind, headerNames, type ProductTopics } from '@cqrs-products/
 import { isAppError } from '@cqrs-products/errors';
 import {
   type ConsumerRunner,
-  classifyFailure,
-  type FailureKind,
   type Kafka,
   type KafkaLog,
   type MessageVerdict,
-  PoisonMessageError,
   type Producer,
   type ReceivedMessage,
   type RetryPolicy,
   startConsumer,
 } from '@cqrs-products/kafka';
 import type { KafkaMetrics } from '@cqrs-products/metrics';
-import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
 import { eventVersion, type ProductEvent } from '../domain/product.js';
 import { changedAt, type ProjectionMetrics } from '../metrics.js';
 import type { Projection } from '../projection.js';
@@ -30,8 +26,6 @@ export interface ProductEventsConsumerOptions {
   readonly log: KafkaLog;
   /** Resolves true while MongoDB answers: failures during an outage wait instead of dead-lettering. */
   readonly storesHealthy: () => Promise<boolean>;
-  /** Store failures that mean "unreachable" (the search database's), besides MongoDB's own. */
-  readonly isStoreUnavailable?: (error: unknown) => boolean;
   readonly retry?: RetryPolicy;
   /** Messages handled as one batch at most (one MongoDB insert, or one delete and one insert). */
   readonly maxBatchSize?: number;
@@ -61,7 +55,8 @@ export function decodeBatch(kind: EventKind, messages: readonly ReceivedMessage[
       if (effect) effects.push(effect);
       return done;
     } catch (error) {
-      if (error instanceof PoisonMessageError) return { kind: 'dead-letter', error };
+      // Poison is a final catalogue error; anything else is a bug and fails the batch.
+      if (isAppError(error) && !error.retryable) return { kind: 'dead-letter', error };
       throw error;
     }
   });
@@ -95,7 +90,9 @@ export function startProductEventsConsumer(options: ProductEventsConsumerOptions
     topics: Object.values(options.topics),
     deadLetterProducer: options.deadLetterProducer,
     log: options.log,
-    classify: projectionFailureClassifier(options.isStoreUnavailable),
+    // No classifier of its own: the stores' adapters name an outage (DEPENDENCY_UNAVAILABLE,
+    // mongo/mongo-failure.ts, postgres/search-database.ts), the parser names poison, and the
+    // runner's default reads their `retryable`.
     dependenciesHealthy: options.storesHealthy,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.maxBatchSize ? { maxBatchSize: options.maxBatchSize } : {}),
@@ -111,30 +108,4 @@ export function startProductEventsConsumer(options: ProductEventsConsumerOptions
       return verdicts;
     },
   });
-}
-
-/**
- * The reader's one classification of a failed batch or event: a coded error says itself whether it
- * is worth waiting for (retryable), a store that cannot be reached is waited out (partition paused)
- * and never dead-lettered, anything else is the runner's default (poison at once, the rest retried
- * a bounded number of times).
- */
-export function projectionFailureClassifier(isStoreUnavailable?: (error: unknown) => boolean) {
-  return (error: unknown): FailureKind => {
-    if (isAppError(error)) return error.retryable ? 'transient' : 'permanent';
-    return isStoreUnavailable?.(error) ? 'transient' : classifyMongoFailure(error);
-  };
-}
-
-/** MongoDB being unreachable is the dependency's fault, not the event's: retry, never DLQ. */
-export function classifyMongoFailure(error: unknown): FailureKind {
-  if (
-    error instanceof MongoNetworkError ||
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoNotConnectedError ||
-    (error instanceof MongoError && error.hasErrorLabel('RetryableWriteError'))
-  ) {
-    return 'transient';
-  }
-  return classifyFailure(error);
 }

@@ -1,6 +1,7 @@
 import type { Collection, IndexDescription } from 'mongodb';
 import type { StoredProduct } from '../domain/product.js';
 import { type BatchSaveResult, batchSaver, findByIds, type SaveOutcome } from './batch-save.js';
+import { mongoFailure } from './mongo-failure.js';
 import { fromDocument, type ProductDocument } from './product.documents.js';
 import type { ActiveCollection } from './read-model-pointer.js';
 
@@ -72,7 +73,15 @@ export function createProductRepository(
     savers.set(target.collectionName, saver);
     return saver;
   };
-  const saveAll = async (batch: readonly StoredProduct[]) => saverOf(await follow())(batch);
+  // The projection's write: MongoDB being down is thrown named (DEPENDENCY_UNAVAILABLE), so the
+  // events consumer only reads `retryable`.
+  const saveAll = async (batch: readonly StoredProduct[]) => {
+    try {
+      return await saverOf(await follow())(batch);
+    } catch (error) {
+      throw mongoFailure(error);
+    }
+  };
 
   return {
     ensureIndexes: async () => ensureProductIndexes(await follow()),

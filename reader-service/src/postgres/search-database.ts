@@ -1,4 +1,6 @@
+import { isAppError } from '@cqrs-products/errors';
 import pg from 'pg';
+import { readerErrors } from '../errors.js';
 
 export interface SearchPoolOptions {
   /** The reader's own database (its path names it); never the writer's. */
@@ -66,6 +68,18 @@ const codeOf = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 };
+
+/**
+ * A write to the search table that failed because PostgreSQL is unreachable, as the reader's coded
+ * error DEPENDENCY_UNAVAILABLE (retryable: the events consumer waits it out, never dead-letters),
+ * with the driver's error as its cause; any other error is returned as it is.
+ */
+export function searchStoreFailure(error: unknown): unknown {
+  if (isAppError(error) || !isSearchStoreUnavailable(error)) return error;
+  const { message } = error as { message?: unknown };
+  const detail = typeof message === 'string' && message !== '' ? `search store: ${message}` : 'search store';
+  return readerErrors.DEPENDENCY_UNAVAILABLE(detail, { cause: error });
+}
 
 /**
  * PostgreSQL is unreachable, went away, or did not answer in time: the search may succeed later

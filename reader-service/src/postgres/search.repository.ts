@@ -9,7 +9,7 @@ import {
 } from '../domain/product.js';
 import { readerErrors } from '../errors.js';
 import { containsPattern } from '../search/like-pattern.js';
-import { isSearchStoreUnavailable } from './search-database.js';
+import { isSearchStoreUnavailable, searchStoreFailure } from './search-database.js';
 
 export interface SearchQuery {
   /** Raw user text, matched literally as a substring of name or description, ignoring case. */
@@ -139,17 +139,24 @@ export function createSearchRepository({
       if (rows.length === 0) return Promise.resolve(0);
       const product = (s: StoredProduct) => (s.kind === 'live' ? s.product : undefined);
       return timed('upsert', async () => {
-        const result = await pool.query(options.replaceSameVersion ? upsertOlderOrSame : upsertOlder, [
-          rows.map(storedId),
-          rows.map(storedVersion),
-          rows.map((s) => s.kind === 'deleted'),
-          rows.map((s) => product(s)?.name ?? null),
-          rows.map((s) => product(s)?.description ?? null),
-          rows.map((s) => product(s)?.price ?? null),
-          rows.map((s) => product(s)?.createdAt ?? null),
-          rows.map((s) => product(s)?.updatedAt ?? null),
-          rows.map((s) => (s.kind === 'deleted' ? s.tombstone.deletedAt : null)),
-        ]);
+        const upsert = options.replaceSameVersion ? upsertOlderOrSame : upsertOlder;
+        // Unreachable is named here, once (DEPENDENCY_UNAVAILABLE, retryable): the events
+        // consumer waits it out without a classifier of its own.
+        const result = await pool
+          .query(upsert, [
+            rows.map(storedId),
+            rows.map(storedVersion),
+            rows.map((s) => s.kind === 'deleted'),
+            rows.map((s) => product(s)?.name ?? null),
+            rows.map((s) => product(s)?.description ?? null),
+            rows.map((s) => product(s)?.price ?? null),
+            rows.map((s) => product(s)?.createdAt ?? null),
+            rows.map((s) => product(s)?.updatedAt ?? null),
+            rows.map((s) => (s.kind === 'deleted' ? s.tombstone.deletedAt : null)),
+          ])
+          .catch((error: unknown) => {
+            throw searchStoreFailure(error);
+          });
         return result.rowCount ?? 0;
       });
     },
