@@ -1,5 +1,12 @@
-import { deadLetterTopic } from '@cqrs-products/contracts';
 import type { KafkaMessage, Producer } from 'kafkajs';
+
+/**
+ * Where the runner puts a message that cannot be processed: next to its topic, whatever it carries
+ * (a transport convention, not a product one). The services' and tools' copy in
+ * @cqrs-products/contracts must name the same topic; this package's int tests collect dead letters
+ * from that copy, so the two cannot drift apart unnoticed.
+ */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 /** Headers added to a dead-lettered message; the original headers, key and value are kept. */
 export const deadLetterHeaders = {

@@ -13,7 +13,7 @@ export {
   type ReceivedMessage,
   type RetryPolicy,
 } from './consumer-types.js';
-export { type DeadLetter, deadLetterHeaders, sendToDeadLetter } from './dead-letter.js';
+export { type DeadLetter, deadLetterHeaders, deadLetterTopic, sendToDeadLetter } from './dead-letter.js';
 export { classifyFailure, type FailureKind, PoisonMessageError } from './failure.js';
 export { fetchGroupLag, type PartitionLag } from './lag.js';
 export type { ConsumerHealth } from './liveness.js';
