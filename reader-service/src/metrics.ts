@@ -1,6 +1,8 @@
 import { Counter, type DbMetrics, Gauge, Histogram, lagBuckets, type Registry } from '@cqrs-products/metrics';
-import type { MongoClient } from 'mongodb';
 import type { ProductEvent } from './domain/product.js';
+
+// Moved next to the driver it listens to; re-exported until start.ts imports it from mongo/.
+export { observeMongoCommands } from './mongo/command-metrics.js';
 
 export interface ProjectionMetrics {
   /** Time from the change in the writer (the event's own timestamp) to the read model having it. */
@@ -81,11 +83,3 @@ export function fallbackMetrics(registry: Registry): FallbackMetrics {
 /** When the change an event describes was committed by the writer. */
 export const changedAt = (event: ProductEvent): Date =>
   event.type === 'ProductDeleted' ? event.deletedAt : event.product.updatedAt;
-
-/** Records each MongoDB command's duration from the driver's command monitoring events. */
-export function observeMongoCommands(client: MongoClient, db: DbMetrics): void {
-  const observe = (operation: string, outcome: string, durationMs: number) =>
-    db.duration.observe({ db_system: 'mongodb', db_operation: operation, outcome }, durationMs / 1000);
-  client.on('commandSucceeded', (event) => observe(event.commandName, 'success', event.duration));
-  client.on('commandFailed', (event) => observe(event.commandName, 'error', event.duration));
-}

@@ -23,11 +23,11 @@ describe("the reader's module boundaries", () => {
     expect(forbiddenImports(sources, 'domain/', isAdapter)).toEqual([]);
   });
 
-  // A ratchet: these files still use a driver outside its folder (the rebuild, a metrics helper).
+  // A ratchet: these files of the rebuild still use a driver outside its folder.
   // Moving them shrinks the lists; a new one fails here.
   const notYetMoved = {
     ioredis: ['rebuild/caches.ts', 'rebuild/run-lock.ts'],
-    mongodb: ['metrics.ts', 'rebuild/caches.ts', 'rebuild/progress.ts', 'rebuild/rebuild.ts'],
+    mongodb: ['rebuild/caches.ts', 'rebuild/rebuild.ts'],
     pg: ['rebuild/source.ts'],
   };
   const compositionRoots = ['start.ts', 'rebuild-main.ts'];

@@ -5,7 +5,8 @@ import { batchSaver } from '../mongo/batch-save.js';
 import { type ProductDocument, toDocument } from '../mongo/product.documents.js';
 import { ensureProductIndexes } from '../mongo/product.repository.js';
 import { activeCollectionName, pointTo } from '../mongo/read-model-pointer.js';
-import { createProgressStore, type Phase, type Progress } from './progress.js';
+import { createProgressStore } from '../mongo/rebuild-progress.js';
+import type { Phase, Progress } from './progress.js';
 import type { ProgressBar } from './progress-bar.js';
 import type { RebuildSource } from './source.js';
 
