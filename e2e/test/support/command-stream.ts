@@ -40,6 +40,8 @@ export interface StreamTally {
   readonly unexpected: string[];
   /** Deletes not sent because the read model never showed the product's last update in time. */
   deletesSkipped: number;
+  /** Open loop: products not started on time because `workers` products were running. */
+  productsNotStarted: number;
   /** What the stream waited on, in milliseconds per wait: where its pace went. */
   readonly waits: StreamWaits;
 }
@@ -49,6 +51,8 @@ export interface StreamWaits {
   readonly accepted: number[];
   readonly rejected: number[];
   readonly visibleBeforeDelete: number[];
+  /** Answer durations of the commands sent in each second of the stream (index: second). */
+  readonly answersBySecond: number[][];
 }
 
 export interface CommandStream {
@@ -64,8 +68,8 @@ export interface CommandStream {
   /** Polls GET until the product shows `version`; false after the timeout. */
   visible(productId: string, version: number, timeoutMs: number): Promise<boolean>;
   /**
-   * Workers finish the product they are on, then stop; resolves when all have and every delete
-   * handed to a waiter has been sent (or skipped).
+   * No product starts any more; the running ones finish (a refused create is not tried again);
+   * resolves when they have and every delete handed to a waiter has been sent (or skipped).
    */
   stop(): Promise<void>;
 }
@@ -74,7 +78,14 @@ export interface StreamOptions {
   readonly apiUrl: string;
   /** Products handled at the same time (each product's commands stay sequential). */
   readonly workers: number;
-  /** Pause after each command of a worker: sets the rate, keeps the stream going through the fault. */
+  /**
+   * Starts products at this rate, as independent clients arrive (open loop), at most `workers`
+   * at a time: the stream's rate then does not fall when answers get slow (a busy machine), and
+   * a client whose create is refused tries again after the Retry-After second, as clients do.
+   * Without it `workers` products run back to back (closed loop).
+   */
+  readonly productsPerSecond?: number;
+  /** Pause after each command of a product: sets the rate, keeps the stream going through the fault. */
   readonly paceMs: number;
   /** A word in every product name, to tell the streams of different runs apart. */
   readonly label: string;
@@ -102,7 +113,17 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     rejected: zero(),
     unexpected: [],
     deletesSkipped: 0,
-    waits: { accepted: [], rejected: [], visibleBeforeDelete: [] },
+    productsNotStarted: 0,
+    waits: { accepted: [], rejected: [], visibleBeforeDelete: [], answersBySecond: [] },
+  };
+  const streamStartedAt = performance.now();
+  const answered = (startedAt: number, into: number[]) => {
+    const ms = performance.now() - startedAt;
+    into.push(ms);
+    const second = Math.floor((startedAt - streamStartedAt) / 1000);
+    const bucket = tally.waits.answersBySecond[second] ?? [];
+    bucket.push(ms);
+    tally.waits.answersBySecond[second] = bucket;
   };
   const visibleTimeoutMs = options.visibleTimeoutMs ?? 60_000;
   let stopping = false;
@@ -120,12 +141,12 @@ export function startCommandStream(options: StreamOptions): CommandStream {
       const answer = (await response.json().catch(() => ({}))) as { productId?: string };
       if (response.ok) {
         tally.accepted[kind]++;
-        tally.waits.accepted.push(performance.now() - startedAt);
+        answered(startedAt, tally.waits.accepted);
         return { accepted: true, productId: answer.productId };
       }
       if (response.status === 503) {
         tally.rejected[kind]++;
-        tally.waits.rejected.push(performance.now() - startedAt);
+        answered(startedAt, tally.waits.rejected);
         return { accepted: false };
       }
       tally.unexpected.push(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
@@ -187,8 +208,18 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     }
   };
 
+  const createOf = async (n: number): Promise<string | undefined> => {
+    const fields = fieldsOf(options.label, n, 0);
+    if (options.productsPerSecond === undefined) return create(fields);
+    for (;;) {
+      const productId = await create(fields);
+      if (productId || stopping) return productId;
+      await sleep(1_000);
+    }
+  };
+
   const runProduct = async (n: number): Promise<void> => {
-    const productId = await create(fieldsOf(options.label, n, 0));
+    const productId = await createOf(n);
     await sleep(options.paceMs);
     // A rejected create leaves no id to update: the product simply does not exist.
     if (!productId) return;
@@ -209,7 +240,28 @@ export function startCommandStream(options: StreamOptions): CommandStream {
   const worker = async () => {
     while (!stopping) await runProduct(nextProduct++);
   };
-  const workers = Promise.all(Array.from({ length: options.workers }, worker));
+  const openLoop = async (perSecond: number) => {
+    const running = new Set<Promise<void>>();
+    const startedAt = Date.now();
+    let started = 0;
+    while (!stopping) {
+      const due = Math.floor(((Date.now() - startedAt) / 1000) * perSecond);
+      for (; started < due; started++) {
+        if (running.size >= options.workers) {
+          tally.productsNotStarted++;
+          continue;
+        }
+        const product = runProduct(nextProduct++).finally(() => running.delete(product));
+        running.add(product);
+      }
+      await sleep(5);
+    }
+    await Promise.all(running);
+  };
+  const workers =
+    options.productsPerSecond === undefined
+      ? Promise.all(Array.from({ length: options.workers }, worker))
+      : openLoop(options.productsPerSecond);
 
   return {
     products,
@@ -228,19 +280,27 @@ export function startCommandStream(options: StreamOptions): CommandStream {
 export const total = (counts: Record<CommandKind, number>): number =>
   counts.create + counts.update + counts.delete;
 
-/** One line on what the stream waited on: answers by outcome and visibility before deletes. */
+/**
+ * What the stream waited on: answers by outcome, visibility before deletes, and per second of the
+ * stream the commands sent and their median answer ("12:41/9" = second 12, 41 sent, p50 9 ms).
+ */
 export function describeWaits(waits: StreamWaits): string {
+  const sortedOf = (values: readonly number[]) => [...values].sort((a, b) => a - b);
+  const at = (sorted: readonly number[], q: number) =>
+    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
   const summary = (label: string, values: readonly number[]) => {
     if (values.length === 0) return `${label} none`;
-    const sorted = [...values].sort((a, b) => a - b);
-    const at = (q: number) =>
-      Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+    const sorted = sortedOf(values);
     const sum = Math.round(values.reduce((a, b) => a + b, 0) / 1000);
-    return `${label} n=${values.length} p50=${at(0.5)} p99=${at(0.99)} max=${at(1)} ms (${sum} s in all)`;
+    return `${label} n=${values.length} p50=${at(sorted, 0.5)} p99=${at(sorted, 0.99)} max=${at(sorted, 1)} ms (${sum} s in all)`;
   };
+  const timeline = Array.from(waits.answersBySecond, (answers, second) =>
+    answers ? `${second}:${answers.length}/${at(sortedOf(answers), 0.5)}` : `${second}:0`,
+  ).join(' ');
   return [
     summary('2xx', waits.accepted),
     summary('503', waits.rejected),
     summary('visible before delete', waits.visibleBeforeDelete),
+    `per second sent/p50 ms: ${timeline}`,
   ].join('; ');
 }

@@ -7,11 +7,12 @@ export interface FaultRow {
   readonly accepted: number;
   readonly rejected: number;
   /**
-   * Commands the stream sent per second of the stream, fault included: every attempt, a 503'd
-   * one too (the load the system was under); `acceptedPerSecond` is the part it took.
+   * Commands the stream sent per second while it ran (lead, fault and trail), every attempt
+   * counted, a 503'd one too: the load the system was under. `acceptedPerSecond` is the part of
+   * it answered 2xx.
    */
   readonly commandsPerSecond: number;
-  /** Commands answered 2xx per second of the stream (pipeline suite rows). */
+  /** Commands answered 2xx per second while the stream ran (pipeline suite rows). */
   readonly acceptedPerSecond?: number;
   readonly lost: number;
   readonly duplicated: number;
