@@ -92,7 +92,7 @@ launch_instance() {
   (
     cd "$REPO_ROOT/$svc" || exit 1
     # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell.
-    exec setsid env "${env_args[@]}" bash -c 'echo "$$" >"$0"; exec "$@"' "$pidfile" \
+    exec setsid env "${env_args[@]}" NODE_OPTIONS="${NODE_OPTIONS:-$SERVICE_NODE_OPTIONS}" bash -c 'echo "$$" >"$0"; exec "$@"' "$pidfile" \
       "$WITH_INFRA" node --import @cqrs-products/tracing/register "$(service_entry "$svc")" \
       </dev/null >>"$logfile" 2>&1 8>&-
   ) &

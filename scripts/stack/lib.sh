@@ -19,6 +19,10 @@ LOG_DIR="$STATE_DIR/logs"
 RUN_DIR="$STATE_DIR/run"
 # shellcheck disable=SC2034 # used by the entry scripts that source this file
 WITH_INFRA="$REPO_ROOT/scripts/with-infra-env.sh"
+# The services' V8 heap sizing, as the images set it (docker/*.Dockerfile says why); a
+# NODE_OPTIONS of your own replaces it.
+# shellcheck disable=SC2034 # used by launch.sh
+SERVICE_NODE_OPTIONS="--max-old-space-size=384 --max-semi-space-size=8"
 
 # Start order follows the data flow: the writer creates the command topics the gateway publishes
 # to, the reader must answer before the gateway's queries can.
