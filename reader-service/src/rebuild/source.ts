@@ -1,6 +1,7 @@
-import pg from 'pg';
 import type { StoredProduct } from '../domain/product.js';
-import { parseProductEvent } from '../kafka/product-event.parser.js';
+
+// The PostgreSQL side lives with the other SQL; re-exported until rebuild-main.ts imports it from there.
+export { openRebuildSource } from '../postgres/rebuild-source.js';
 
 /**
  * The writer's PostgreSQL, the source of truth, read-only. A live product is its `products` row;
@@ -20,101 +21,4 @@ export interface RebuildSource {
   /** The current state of these products (a row, else the tombstone). */
   current(productIds: readonly string[]): Promise<StoredProduct[]>;
   close(): Promise<void>;
-}
-
-interface ProductRow {
-  product_id: string;
-  name: string;
-  description: string;
-  price: number;
-  version: string;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const columns = 'product_id, name, description, price, version, created_at, updated_at';
-const deletedRows = `
-  SELECT DISTINCT ON (o.aggregate_id) o.aggregate_id, o.payload FROM outbox o
-  WHERE o.message_type = 'ProductDeleted' AND %s
-    AND NOT EXISTS (SELECT 1 FROM products p WHERE p.product_id = o.aggregate_id)
-  ORDER BY o.aggregate_id, o.id DESC`;
-
-const live = (row: ProductRow): StoredProduct => ({
-  kind: 'live',
-  product: {
-    productId: row.product_id,
-    name: row.name,
-    description: row.description,
-    price: row.price,
-    version: Number(row.version),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  },
-});
-
-const tombstone = (row: { payload: Buffer }): StoredProduct => {
-  const event = parseProductEvent('deleted', row.payload);
-  if (event.type !== 'ProductDeleted') throw new Error('expected a ProductDeleted payload');
-  const { productId, version, deletedAt } = event;
-  return { kind: 'deleted', tombstone: { productId, version, deletedAt } };
-};
-
-export async function openRebuildSource(url: string): Promise<RebuildSource> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  // Fail fast with the server's own message when the URL is wrong.
-  await pool.query('SELECT 1 FROM products LIMIT 0');
-  const select = async <R extends pg.QueryResultRow>(sql: string, values: unknown[] = []) =>
-    (await pool.query<R>(sql, values)).rows;
-
-  return {
-    now: async () => (await select<{ now: Date }>('SELECT now() AS now'))[0]?.now ?? new Date(),
-
-    count: async () => {
-      const [row] = await select<{ n: string }>(
-        `SELECT (SELECT count(*) FROM products) + (SELECT count(*) FROM (${deletedRows.replace('%s', 'true')}) d) AS n`,
-      );
-      return Number(row?.n ?? 0);
-    },
-
-    products: async (after, limit) =>
-      (
-        await select<ProductRow>(
-          `SELECT ${columns} FROM products WHERE $1::uuid IS NULL OR product_id > $1::uuid
-           ORDER BY product_id LIMIT $2`,
-          [after ?? null, limit],
-        )
-      ).map(live),
-
-    tombstones: async (after, limit) =>
-      (
-        await select<{ payload: Buffer }>(
-          `${deletedRows.replace('%s', '($1::uuid IS NULL OR o.aggregate_id > $1::uuid)')} LIMIT $2`,
-          [after ?? null, limit],
-        )
-      ).map(tombstone),
-
-    changedSince: async (since) =>
-      (
-        await select<{ id: string }>(
-          'SELECT DISTINCT aggregate_id AS id FROM outbox WHERE created_at >= $1',
-          [since],
-        )
-      ).map((row) => row.id),
-
-    current: async (productIds) => {
-      if (productIds.length === 0) return [];
-      const ids = [...productIds];
-      const rows = await select<ProductRow>(
-        `SELECT ${columns} FROM products WHERE product_id = ANY($1::uuid[])`,
-        [ids],
-      );
-      const deleted = await select<{ payload: Buffer }>(
-        deletedRows.replace('%s', 'o.aggregate_id = ANY($1::uuid[])'),
-        [ids],
-      );
-      return [...rows.map(live), ...deleted.map(tombstone)];
-    },
-
-    close: () => pool.end(),
-  };
 }
