@@ -19,7 +19,7 @@ import {
   type OtlpReceiver,
   type ReceivedSpan,
   startOtlpReceiver,
-} from '../../packages/tracing/test/support/otlp-receiver.js';
+} from '../../e2e/test/tracing/support/otlp-receiver.js';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const log = createLogger({ service: 'api-gateway-test', level: 'silent' });
