@@ -4,7 +4,6 @@ import {
   assertUniqueCodes,
   commonErrors,
   defineErrors,
-  errors,
   GrpcStatus,
   isAppError,
 } from '../src/index.js';
@@ -12,7 +11,7 @@ import {
 describe('coded errors', () => {
   it('carries its code, transport statuses, detail and cause', () => {
     const cause = new Error('ECONNREFUSED');
-    const error = errors.DEPENDENCY_UNAVAILABLE('kafka', { cause });
+    const error = defineErrors(commonErrors).DEPENDENCY_UNAVAILABLE('kafka', { cause });
 
     expect(isAppError(error)).toBe(true);
     expect(error.code).toBe('DEPENDENCY_UNAVAILABLE');
