@@ -58,7 +58,7 @@ describe('whether a failure is retryable', () => {
     ['DEPENDENCY_UNAVAILABLE', 503, GrpcStatus.UNAVAILABLE, true],
     ['TIMEOUT', 504, GrpcStatus.DEADLINE_EXCEEDED, true],
   ] as const)('shared %s: HTTP %i, gRPC %i, retryable %s', (code, httpStatus, grpcStatus, retryable) => {
-    const error = errors[code]('detail');
+    const error = defineErrors(commonErrors)[code]('detail');
     expect(error).toMatchObject({ code, retryable, spec: { httpStatus, grpcStatus } });
     expect(error.message).toBe(`${commonErrors[code].message}: detail`);
   });
