@@ -1,0 +1,194 @@
+import { type GetProductByIdRes, type GetProductsByIdsRes, loadReaderProto } from '@cqrs-products/contracts';
+import { type Stack, startServer, startStack, stopServer, testEndpoints } from '@cqrs-products/testing';
+import { credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Two reader instances share one read model (MongoDB, Redis) and one consumer group, so each
+ * applies the events of its own partitions only, and either may be asked for any product. What
+ * must hold for every read, on either instance, by id or in a batch: once some read has shown
+ * version v of a product, no read started after that returns an older version. Checked through
+ * a Redis outage and restart (the instance that applies an event cannot write Redis meanwhile,
+ * and the restarted Redis has lost its index), with reads running all the time.
+ */
+
+const endpoints = testEndpoints();
+const products = 12;
+const roundsPerPhase = 2;
+const logLevel = process.env.FAULTS_LOG_LEVEL ?? 'warn';
+
+interface Read {
+  readonly instance: number;
+  readonly productId: string;
+  readonly startedAt: number;
+  readonly version: number;
+}
+
+type ReaderStub = ReturnType<typeof readerStub>;
+
+function readerStub(address: string) {
+  const { proto } = loadReaderProto();
+  const client = new proto.readerService.readerService(address, credentials.createInsecure());
+  const deadline = () => ({ deadline: Date.now() + 5_000 });
+  return {
+    one: (ProductID: string) =>
+      new Promise<number | undefined>((resolve, reject) =>
+        client.GetProductById(
+          { ProductID, MinVersion: 0, ConsistencyToken: '' },
+          deadline(),
+          (error: ServiceError | null, res?: GetProductByIdRes) => {
+            // NOT_FOUND of a product that exists is the oldest answer of all: version 0.
+            if (error?.code === status.NOT_FOUND) return resolve(0);
+            if (error) return reject(error);
+            resolve(res?.Product?.Version);
+          },
+        ),
+      ),
+    many: (ProductIDs: string[]) =>
+      new Promise<(number | undefined)[]>((resolve, reject) =>
+        client.GetProductsByIds(
+          { ProductIDs },
+          deadline(),
+          (error: ServiceError | null, res?: GetProductsByIdsRes) =>
+            error || !res
+              ? reject(error ?? new Error('no answer'))
+              : resolve(res.Lookups.map((l) => (l.Unavailable ? undefined : (l.Product?.Version ?? 0)))),
+        ),
+      ),
+    close: () => client.close(),
+  };
+}
+
+let stack: Stack;
+let stubs: ReaderStub[];
+let redisStopped = false;
+beforeAll(async () => {
+  stack = await startStack(endpoints, { readers: 2, partitions: 4, logLevel });
+  stubs = stack.instances['reader-service'].map((instance) => readerStub(instance.address));
+}, 240_000);
+afterAll(async () => {
+  if (redisStopped) await startServer('redis');
+  for (const stub of stubs ?? []) stub.close();
+  await stack?.stop();
+}, 120_000);
+
+const api = (path: string, init?: RequestInit) =>
+  fetch(`${stack.apiUrl}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+  });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('two reader instances over one read model', () => {
+  it('never answer a version older than one already shown, through a Redis outage and restart', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < products; i++) {
+      const res = await api('/products', {
+        method: 'POST',
+        body: JSON.stringify({ name: `Twin lamp ${i}`, description: 'read by two readers', price: i + 1 }),
+      });
+      expect(res.status).toBe(201);
+      ids.push(((await res.json()) as { productId: string }).productId);
+    }
+    const version = new Map(ids.map((id) => [id, 1]));
+    /** When each version was first shown by a read, per product. */
+    const firstShown = new Map(ids.map((id) => [id, new Map<number, number>()]));
+    const reads: Read[] = [];
+    /** `undefined`: the instance could not answer (UNAVAILABLE), which proves nothing either way. */
+    const record = (instance: number, productId: string, startedAt: number, shown: number | undefined) => {
+      if (shown === undefined) return;
+      reads.push({ instance, productId, startedAt, version: shown });
+      const seen = firstShown.get(productId);
+      if (shown > 0 && seen && !seen.has(shown)) seen.set(shown, performance.now());
+    };
+
+    // Readers that never stop: each instance, by id and in batches, all products.
+    let reading = true;
+    const phaseReads = { batch: 0, single: 0, failed: 0 };
+    const loops = stubs.flatMap((stub, instance) => [
+      (async () => {
+        while (reading) {
+          const startedAt = performance.now();
+          try {
+            const versions = await stub.many(ids);
+            for (const [i, v] of versions.entries()) record(instance, ids[i] as string, startedAt, v);
+            phaseReads.batch++;
+          } catch {
+            phaseReads.failed++;
+          }
+          await sleep(5);
+        }
+      })(),
+      (async () => {
+        let n = instance;
+        while (reading) {
+          const id = ids[n++ % ids.length] as string;
+          const startedAt = performance.now();
+          try {
+            record(instance, id, startedAt, await stub.one(id));
+            phaseReads.single++;
+          } catch {
+            // UNAVAILABLE while a fallback is refused.
+            phaseReads.failed++;
+          }
+          await sleep(2);
+        }
+      })(),
+    ]);
+
+    /** Updates every product once and waits until each new version has been shown by some read. */
+    const round = async (label: string) => {
+      for (const id of ids) {
+        const next = (version.get(id) ?? 0) + 1;
+        const res = await api(`/products/${id}`, {
+          method: 'PUT',
+          body: JSON.stringify({ name: `Twin lamp ${label} v${next}`, description: 'updated', price: next }),
+        });
+        expect(res.status, `update of ${id} to ${next}`).toBe(200);
+        version.set(id, next);
+      }
+      const deadline = Date.now() + 60_000;
+      while (ids.some((id) => !firstShown.get(id)?.has(version.get(id) ?? 0))) {
+        if (Date.now() > deadline) throw new Error(`round ${label}: not every update was shown within 60 s`);
+        await sleep(20);
+      }
+    };
+
+    try {
+      const allShown = Date.now() + 60_000;
+      while (ids.some((id) => !firstShown.get(id)?.has(1))) {
+        if (Date.now() > allShown) throw new Error('the creates were not shown within 60 s');
+        await sleep(20);
+      }
+      for (let r = 0; r < roundsPerPhase; r++) await round(`before-${r}`);
+      redisStopped = true;
+      await stopServer('redis');
+      for (let r = 0; r < roundsPerPhase; r++) await round(`outage-${r}`);
+      await startServer('redis');
+      redisStopped = false;
+      for (let r = 0; r < roundsPerPhase * 2; r++) await round(`after-${r}`);
+    } finally {
+      reading = false;
+      await Promise.all(loops);
+    }
+
+    // Both instances answered, by id and in batches, for every product.
+    for (const instance of [0, 1])
+      expect(new Set(reads.filter((r) => r.instance === instance).map((r) => r.productId)).size).toBe(
+        products,
+      );
+    expect(phaseReads.batch).toBeGreaterThan(20);
+    expect(phaseReads.single).toBeGreaterThan(20);
+
+    const older = reads.filter((read) => {
+      const seen = firstShown.get(read.productId) ?? new Map<number, number>();
+      return [...seen].some(([v, at]) => v > read.version && at < read.startedAt);
+    });
+    expect(
+      older.slice(0, 5),
+      `${older.length} of ${reads.length} reads returned a version older than one shown before they started`,
+    ).toEqual([]);
+    // Every product ends at its last version on both instances.
+    for (const stub of stubs) expect(await stub.many(ids)).toEqual(ids.map((id) => version.get(id)));
+  }, 360_000);
+});
