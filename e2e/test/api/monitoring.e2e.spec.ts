@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const monitoringDir = join(repoRoot, 'monitoring');
 const dashboardsDir = join(monitoringDir, 'grafana', 'dashboards');
 const services: ServiceName[] = ['api-gateway', 'writer-service', 'reader-service'];

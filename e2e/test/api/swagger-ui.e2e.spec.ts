@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { type Stack, startStack } from '@cqrs-products/testing';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { problemExamples } from '../src/http/problem.examples.js';
+import { problemExamples } from '../../../api-gateway/src/http/problem.examples.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const uiTimeoutMs = 30_000;
 
 let stack: Stack;

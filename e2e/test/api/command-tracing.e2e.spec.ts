@@ -15,13 +15,9 @@ import {
   untilCollectedToEnd,
 } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type OtlpReceiver,
-  type ReceivedSpan,
-  startOtlpReceiver,
-} from '../../e2e/test/tracing/support/otlp-receiver.js';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../tracing/support/otlp-receiver.js';
 
-const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+const serviceDir = fileURLToPath(new URL('../../../api-gateway/', import.meta.url));
 const log = createLogger({ service: 'api-gateway-test', level: 'silent' });
 const kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'gateway-tracing-test' }, log);
 const prefix = `${uniqueName('gwt')}_`;

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { runServiceMainToExit } from '@cqrs-products/testing';
 import { describe, expect, it } from 'vitest';
-import { largestProductBodyBytes } from '../src/http/body-limit.js';
+import { largestProductBodyBytes } from '../../../api-gateway/src/http/body-limit.js';
 
 // The service's real entry point as a process: a wrong config must end it with one clear line.
 // How each value is judged is unit-tested in config.unit and producer-config.unit.
-const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+const serviceDir = fileURLToPath(new URL('../../../api-gateway/', import.meta.url));
 
 describe('api-gateway start-up with a wrong config', () => {
   it('stops with exit code 1 and one line naming the key and its variable', () => {
