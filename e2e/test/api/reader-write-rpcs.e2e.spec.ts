@@ -4,8 +4,8 @@ import { type Stack, startStack, uniqueName, until } from '@cqrs-products/testin
 import { type Collection, MongoClient } from 'mongodb';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProductDocument } from '../src/mongo/product.repository.js';
-import { grpcCaller, type ReaderCall } from './support/reader-clients.js';
+import type { ProductDocument } from '../../../reader-service/src/mongo/product.repository.js';
+import { grpcCaller, type ReaderCall } from '../../../reader-service/test/support/reader-clients.js';
 
 // The reader's write RPCs against the whole system (writer, reader, gateway as processes): they
 // must become commands the writer applies, so PostgreSQL leads and the read model follows.
