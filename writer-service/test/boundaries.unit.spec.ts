@@ -42,4 +42,9 @@ describe("the writer's module boundaries", () => {
       sources.filter((file) => file.path.startsWith('postgres/') && sql.test(file.text)).length,
     ).toBeGreaterThan(2);
   });
+
+  it('an outage is named once, in postgres/: no other module makes DEPENDENCY_UNAVAILABLE', () => {
+    const naming = sources.filter((file) => /\bwriterErrors\.DEPENDENCY_UNAVAILABLE\(/.test(file.text));
+    expect(naming.map((file) => file.path)).toEqual(['postgres/db.ts']);
+  });
 });
