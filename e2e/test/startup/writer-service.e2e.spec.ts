@@ -3,7 +3,7 @@ import { runServiceMainToExit } from '@cqrs-products/testing';
 import { describe, expect, it } from 'vitest';
 
 // The service's real entry point as a process: a wrong config must end it with one clear line.
-const serviceDir = fileURLToPath(new URL('..', import.meta.url));
+const serviceDir = fileURLToPath(new URL('../../../writer-service/', import.meta.url));
 
 describe('writer-service start-up with a wrong config', () => {
   it('stops with exit code 1 and one line naming the key and its variable', () => {
