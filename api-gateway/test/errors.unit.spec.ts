@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { AppError, assertUniqueCodes, commonErrors, errors as commonFactories } from '@cqrs-products/errors';
+import { AppError, assertUniqueCodes, commonErrors, defineErrors } from '@cqrs-products/errors';
 import { readSources } from '@cqrs-products/testing';
 import { errorCodes, type FastifyError, type FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { errors, gatewayCatalogue, gatewayErrors } from '../src/errors.js';
 import { parserClientError } from '../src/http/framework-errors.js';
+
+const commonFactories = defineErrors(commonErrors);
+
 import { problemExamples } from '../src/http/problem.examples.js';
 import { problemFor, problemType } from '../src/http/problem.js';
 

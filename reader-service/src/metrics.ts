@@ -1,9 +1,6 @@
 import { Counter, type DbMetrics, Gauge, Histogram, lagBuckets, type Registry } from '@cqrs-products/metrics';
 import type { ProductEvent } from './domain/product.js';
 
-// Moved next to the driver it listens to; re-exported until start.ts imports it from mongo/.
-export { observeMongoCommands } from './mongo/command-metrics.js';
-
 export interface ProjectionMetrics {
   /** Time from the change in the writer (the event's own timestamp) to the read model having it. */
   readonly lag: Histogram<'topic'>;

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { readConfig } from './config.js';
+import { openRebuildSource } from './postgres/rebuild-source.js';
 import { createSearchRepository } from './postgres/search.repository.js';
 import { ensureSearchSchema } from './postgres/search.schema.js';
 import { openSearchPool } from './postgres/search-database.js';
@@ -8,7 +9,6 @@ import { rewriteCaches } from './rebuild/caches.js';
 import { createProgressBar } from './rebuild/progress-bar.js';
 import { rebuildReadModel } from './rebuild/rebuild.js';
 import { acquireRunLock } from './rebuild/run-lock.js';
-import { openRebuildSource } from './rebuild/source.js';
 import { cacheKeys } from './redis/cache-store.js';
 
 /*

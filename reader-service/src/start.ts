@@ -21,12 +21,12 @@ import type { Config } from './config.js';
 import { startReaderServer } from './grpc/reader.server.js';
 import { productCommandForwarder } from './kafka/product-commands.js';
 import { startProductEventsConsumer } from './kafka/product-events.consumer.js';
-import { cacheMetrics, fallbackMetrics, observeMongoCommands, projectionMetrics } from './metrics.js';
+import { cacheMetrics, fallbackMetrics, projectionMetrics } from './metrics.js';
 import { type CacheRepairDocument, createCacheRepairLog } from './mongo/cache-repair.repository.js';
 import { heartbeatFrequencyMs, watchMongoClient } from './mongo/client-health.js';
+import { observeMongoCommands } from './mongo/command-metrics.js';
 import { createProductRepository, type ProductDocument } from './mongo/product.repository.js';
 import { followActiveCollection } from './mongo/read-model-pointer.js';
-import { isSearchStoreUnavailable } from './postgres/search-database.js';
 import { createProjection } from './projection.js';
 import { createReadFallback } from './read-fallback.js';
 import { createReadModel } from './read-model.js';
@@ -195,7 +195,6 @@ export async function start(config: Config): Promise<ReaderService> {
     log: log.child({ component: 'consumer' }),
     // Both stores a batch is written to: while either is down, failures wait and never DLQ.
     storesHealthy: () => Promise.all([mongoPing(), searchStore.ping()]).then(() => true),
-    isStoreUnavailable: isSearchStoreUnavailable,
     metrics: { kafka: kafkaMetrics(registry), projection: projectionMetrics(registry) },
   });
   const probes = await startProbeServer({

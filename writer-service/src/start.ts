@@ -24,7 +24,7 @@ import { startProductCommandsConsumer } from './kafka/product-commands.consumer.
 import { outboxMetrics, parkingMetrics } from './metrics.js';
 import { startRelay } from './outbox/relay.js';
 import { startParkingSweeper, sweepInterval } from './parking/sweeper.js';
-import { isConnectionError, pingPostgres } from './postgres/db.js';
+import { pingPostgres } from './postgres/db.js';
 import { countPending } from './postgres/outbox.repository.js';
 import { countParkedCommands } from './postgres/parked-command.repository.js';
 import { findProduct } from './postgres/product.repository.js';
@@ -105,7 +105,6 @@ export async function start(config: Config): Promise<WriterService> {
         registerWriterService(server, proto, {
           handleCommand,
           findProduct: (productId) => findProduct(pool, productId),
-          isDatabaseDown: isConnectionError,
           log: log.child({ component: 'grpc' }),
         }),
     });
@@ -137,7 +136,6 @@ export async function start(config: Config): Promise<WriterService> {
       concurrency: consumerConcurrency(config.postgres.poolSize),
       deadLetterProducer: producer,
       databaseHealthy: () => pingPostgres(pool).then(() => true),
-      isDatabaseDown: isConnectionError,
       log: log.child({ component: 'commands-consumer' }),
       metrics: kafkaInstruments,
     });

@@ -48,11 +48,12 @@ describe('kafka message codec', () => {
 });
 
 describe('gRPC service definitions', () => {
-  it('exposes the reader and writer services with the original method names', () => {
+  it('exposes the reader and writer services with the original method names (and the reader batch lookup)', () => {
     expect(Object.keys(loadReaderProto().proto.readerService.readerService.service)).toEqual([
       'CreateProduct',
       'UpdateProduct',
       'GetProductById',
+      'GetProductsByIds',
       'SearchProduct',
       'DeleteProductByID',
     ]);

@@ -96,6 +96,3 @@ export const commonErrors = {
     retryable: true,
   },
 } as const satisfies ErrorCatalogue;
-
-/** The shared codes' factories, for code outside the services; a service uses its own errors.ts. */
-export const errors = defineErrors(commonErrors);

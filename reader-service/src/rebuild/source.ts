@@ -1,8 +1,5 @@
 import type { StoredProduct } from '../domain/product.js';
 
-// The PostgreSQL side lives with the other SQL; re-exported until rebuild-main.ts imports it from there.
-export { openRebuildSource } from '../postgres/rebuild-source.js';
-
 /**
  * The writer's PostgreSQL, the source of truth, read-only. A live product is its `products` row;
  * a deleted one has no row left, so its tombstone (version and time of the delete) comes from the
