@@ -9,7 +9,7 @@ import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 
 /** Helpers of make-up.e2e.spec.ts: a copy of the working tree and the processes make up starts there. */
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const run = promisify(execFile);
 
 export const makeIn = (copy: string, env: NodeJS.ProcessEnv) => (target: string, timeoutMs: number) =>
