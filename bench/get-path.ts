@@ -8,7 +8,7 @@ import { testEndpoints } from '@cqrs-products/testing';
 import autocannon from 'autocannon';
 import { scrape, sumMetric } from './metrics-scrape.js';
 import { type ProfileSummary, readProfile, summariseProfile } from './post-path-profile.js';
-import { cpuSeconds, startGateway } from './post-path-targets.js';
+import { cpuSeconds } from './post-path-targets.js';
 import { log, resultsDir, runHeader } from './results.js';
 import { benchDataName, startScaleStack } from './scale-stack.js';
 import { percentile, round } from './stats.js';
@@ -48,7 +48,7 @@ interface Point {
   /** GETs per GetProductsByIds call the reader answered. */
   readonly requestsPerCall?: number;
   readonly loadAverage1m: number;
-  readonly profile?: ProfileSummary;
+  readonly profile?: { readonly gateway: ProfileSummary; readonly reader: ProfileSummary };
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -107,24 +107,20 @@ export async function runGetPath(options: GetPathOptions) {
   const points: Point[] = [];
   for (let run = 1; run <= options.runs; run++) {
     const ceiling = await hello();
-    const env = options.env;
-    const stack = await startScaleStack(endpoints, name, { logLevel: 'warn', partitions: 10, env }).catch(
-      (error: unknown) => {
-        ceiling.child.kill('SIGTERM');
-        throw error;
-      },
-    );
     const profileDir = options.cpuProf ? mkdtempSync(join(tmpdir(), 'get-path-')) : undefined;
-    const profiled = profileDir
-      ? await startGateway(profileDir, {
-          ...env,
-          LOG_LEVEL: 'warn',
-          KAFKA_TOPIC_PREFIX: stack.topicPrefix,
-          READER_SERVICE_ADDR: stack.readerAddress,
-        })
-      : undefined;
+    const profiled = (service: string) =>
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, service)}`] : [];
+    const stack = await startScaleStack(endpoints, name, {
+      logLevel: 'warn',
+      partitions: 10,
+      env: options.env,
+      nodeArgs: { 'api-gateway': profiled('gateway'), 'reader-service': profiled('reader') },
+    }).catch((error: unknown) => {
+      ceiling.child.kill('SIGTERM');
+      throw error;
+    });
     const windows: { fromUs: number; toUs: number }[] = [];
-    const apiUrl = profiled?.apiUrl ?? stack.apiUrl;
+    const apiUrl = stack.apiUrl;
     try {
       const { rows } = await stack.pool.query<{ product_id: string }>(
         'SELECT product_id FROM products ORDER BY random() LIMIT 1000',
@@ -134,7 +130,7 @@ export async function runGetPath(options: GetPathOptions) {
       let next = 0;
       const byId = () => `/products/${ids[next++ % ids.length]}`;
       const pids = {
-        gateway: profiled?.pid ?? (stack.services['api-gateway'].child.pid as number),
+        gateway: stack.services['api-gateway'].child.pid as number,
         reader: stack.services['reader-service'].child.pid as number,
       };
       await untilIdle(pids.reader);
@@ -180,15 +176,25 @@ export async function runGetPath(options: GetPathOptions) {
       }
     } finally {
       ceiling.child.kill('SIGTERM');
-      await profiled?.stop();
       await stack.stop();
     }
     if (profileDir) {
-      const profile = readProfile(profileDir);
+      const profiles = {
+        gateway: readProfile(join(profileDir, 'gateway')),
+        reader: readProfile(join(profileDir, 'reader')),
+      };
       const gets = points.filter((p) => p.run === run && p.target === 'get-hit');
       gets.forEach((point, i) => {
         const window = windows[i];
-        if (window) Object.assign(point, { profile: { window, ...summariseProfile(profile, window) } });
+        if (window)
+          Object.assign(point, {
+            profile: {
+              dir: profileDir,
+              window,
+              gateway: summariseProfile(profiles.gateway, window),
+              reader: summariseProfile(profiles.reader, window),
+            },
+          });
       });
     }
   }

@@ -47,6 +47,8 @@ export interface ScaleStackOptions {
   readonly logLevel: string;
   /** More variables for every service (the configuration table's names), for A/B runs. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Node flags per service, e.g. `--cpu-prof` (bench/get-path.ts). */
+  readonly nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
 }
 
 export const benchDataName = (existing: number): string => `bench_n${existing}`;
@@ -164,6 +166,9 @@ export async function startScaleStack(
     writerGrpc: await freePort(),
   };
   const common = {
+    // The heap limits `make up` and the images run with (scripts/stack/lib.sh, docker/*.Dockerfile);
+    // the caller's own NODE_OPTIONS wins, as there.
+    NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-old-space-size=384 --max-semi-space-size=8',
     ...options.env,
     LOG_LEVEL: options.logLevel,
     HOST: '127.0.0.1',
@@ -217,7 +222,7 @@ export async function startScaleStack(
         120_000,
         // Compiled JavaScript, as `make up` and the images run it: the RSS and CPU users will see
         // (tsx alone adds tens of MB per service).
-        { compiled: true },
+        { compiled: true, nodeArgs: options.nodeArgs?.[service] ?? [] },
       );
     }
   } catch (error) {

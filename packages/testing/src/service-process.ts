@@ -100,9 +100,16 @@ export async function startServiceProcess(
   env: Record<string, string>,
   readyUrl: string,
   timeoutMs = 60_000,
-  { compiled = false }: { compiled?: boolean } = {},
+  {
+    compiled = false,
+    nodeArgs = [],
+  }: {
+    compiled?: boolean;
+    /** Node flags NODE_OPTIONS refuses, such as `--cpu-prof` (the benchmarks' profiles). */
+    nodeArgs?: readonly string[];
+  } = {},
 ): Promise<ServiceProcess> {
-  const service = spawnProcess([process.execPath, ...(compiled ? compiledEntry : entry)], {
+  const service = spawnProcess([process.execPath, ...nodeArgs, ...(compiled ? compiledEntry : entry)], {
     cwd: serviceDir,
     env: { ...process.env, ...env },
   });
