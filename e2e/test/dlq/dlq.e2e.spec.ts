@@ -3,7 +3,7 @@ import { deadLetterTopic, headerNames } from '@cqrs-products/contracts';
 import { deadLetterHeaders, sendMessage } from '@cqrs-products/kafka';
 import { eventually } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headerText, type KafkaRecord, recordAddress } from '../src/dead-letter.js';
+import { headerText, type KafkaRecord, recordAddress } from '../../../tools/dlq/src/dead-letter.js';
 import { listRows, redriveRows, runDlq } from './support/dlq-cli.js';
 import { type DlqStack, startDlqStack } from './support/dlq-stack.js';
 

@@ -2,10 +2,10 @@ import { type ProductTopics, productTopics } from '@cqrs-products/contracts';
 import { createKafka, createProducer, type Kafka, type Producer } from '@cqrs-products/kafka';
 import { eventually, type Stack, startStack, testEndpoints } from '@cqrs-products/testing';
 import type { Admin } from 'kafkajs';
-import type { KafkaRecord } from '../../src/dead-letter.js';
-import { readRecords } from '../../src/kafka/records.reader.js';
-import { partitionOffsets } from '../../src/kafka/topics.js';
-import { planSelection } from '../../src/selection.js';
+import type { KafkaRecord } from '../../../../tools/dlq/src/dead-letter.js';
+import { readRecords } from '../../../../tools/dlq/src/kafka/records.reader.js';
+import { partitionOffsets } from '../../../../tools/dlq/src/kafka/topics.js';
+import { planSelection } from '../../../../tools/dlq/src/selection.js';
 
 const quiet = { error() {}, warn() {}, info() {}, debug() {} };
 
