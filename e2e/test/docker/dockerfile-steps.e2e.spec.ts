@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { freePort, testEndpoints, uniqueName } from '@cqrs-products/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, type ServiceName, serviceNames } from './compose-file.js';
-import { type Container, runInImage, startContainer, untilAnswers } from './container-process.js';
-import { readDockerfile } from './dockerfile.js';
-import { buildImage, copyBuildContext, type Image } from './image-build.js';
+import { repoRoot, type ServiceName, serviceNames } from '../../../docker/test/compose-file.js';
+import { readDockerfile } from '../../../docker/test/dockerfile.js';
+import { buildImage, copyBuildContext, type Image } from '../../../docker/test/image-build.js';
+import { type Container, runInImage, startContainer, untilAnswers } from './support/container-process.js';
 
 /**
  * The Dockerfiles' own steps, replayed on the host (there is no Docker engine here): the build

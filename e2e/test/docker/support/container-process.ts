@@ -1,5 +1,5 @@
 import { type ServiceProcess, spawnProcess, until } from '@cqrs-products/testing';
-import type { Image } from './image-build.js';
+import type { Image } from '../../../../docker/test/image-build.js';
 
 /** A replayed image's CMD running as a process; stop() sends SIGTERM as `docker stop` does. */
 export type Container = ServiceProcess;
