@@ -157,7 +157,9 @@ describe('the pipeline under faults: every accepted command is applied exactly o
             productsPerSecond: streamShape.productsPerSecond,
             paceMs: streamShape.paceMs,
             label: uniqueName('f'),
+            warmUp: true,
           });
+          await stream.started;
           const streamStartedAt = Date.now();
           await sleep(streamShape.leadMs);
           const faultAt = Date.now();

@@ -58,6 +58,8 @@ export interface StreamWaits {
 export interface CommandStream {
   readonly products: Map<string, ExpectedProduct>;
   readonly tally: StreamTally;
+  /** Resolves when the stream runs (after the warm-up, when asked for). */
+  readonly started: Promise<void>;
   /** Sends one create (e.g. a marker) outside the worker loop; the product id if accepted. */
   create(fields: ProductFields): Promise<string | undefined>;
   /**
@@ -91,6 +93,12 @@ export interface StreamOptions {
   readonly label: string;
   /** How long a delete waits for the last update to become visible before it is skipped. */
   readonly visibleTimeoutMs?: number;
+  /**
+   * Before the stream starts, one create (tried again after a 503) must be visible: a stack just
+   * started answers its first requests slowly (seconds on a busy machine), and a fault should hit
+   * a stream that runs at its rate. The product is part of the stream like any other.
+   */
+  readonly warmUp?: boolean;
 }
 
 const zero = (): Record<CommandKind, number> => ({ create: 0, update: 0, delete: 0 });
@@ -116,7 +124,8 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     productsNotStarted: 0,
     waits: { accepted: [], rejected: [], visibleBeforeDelete: [], answersBySecond: [] },
   };
-  const streamStartedAt = performance.now();
+  // Reset when the warm-up is done: the timeline is the stream's.
+  let streamStartedAt = performance.now();
   const answered = (startedAt: number, into: number[]) => {
     const ms = performance.now() - startedAt;
     into.push(ms);
@@ -258,20 +267,32 @@ export function startCommandStream(options: StreamOptions): CommandStream {
     }
     await Promise.all(running);
   };
-  const workers =
+  const warmUp = async () => {
+    if (!options.warmUp) return;
+    const fields = { name: `Lamp ${options.label} warm-up`, description: 'warm-up', price: 1 };
+    const productId = await createEventually(fields, 60_000);
+    if (!productId || !(await visible(productId, 1, 60_000)))
+      throw new Error('the warm-up create never became visible');
+    streamStartedAt = performance.now();
+  };
+  const started = warmUp();
+  const workers = started.then(() =>
     options.productsPerSecond === undefined
-      ? Promise.all(Array.from({ length: options.workers }, worker))
-      : openLoop(options.productsPerSecond);
+      ? Promise.all(Array.from({ length: options.workers }, worker)).then(() => undefined)
+      : openLoop(options.productsPerSecond),
+  );
 
   return {
     products,
     tally,
+    started,
     create,
     createEventually,
     visible,
     stop: async () => {
       stopping = true;
-      await workers;
+      // A failed warm-up has already failed the caller, through `started`.
+      await workers.catch(() => undefined);
       await Promise.all(pendingDeletes);
     },
   };
