@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unitTestsRunningProcesses } from '../src/index.js';
+import { systemTestsOutsideE2e } from '../src/test-tiers.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'tiers-'));
@@ -67,5 +68,49 @@ describe('the unit tier of this repository', () => {
     ];
 
     expect(unitTestsRunningProcesses(repoRoot).map(({ file }) => file)).toEqual(toolRuns);
+  });
+});
+
+describe('finding system tests outside the system-test workspace', () => {
+  it('flags a file named e2e and a test that starts a service, itself or through a test helper, outside e2e/', () => {
+    const root = tree({
+      'a/test/api.e2e.spec.ts': importOf('describe', 'vitest'),
+      'a/test/stack.int.spec.ts': call('startStack'),
+      'a/test/main.int.spec.ts': call('runServiceMainToExit', 'dir, {}'),
+      'a/test/helped.fault.spec.ts': importOf('startReader', './support/reader.js'),
+      'a/test/support/reader.ts': call('startServiceProcess', "'reader-service', {}"),
+    });
+
+    expect(systemTestsOutsideE2e(root)).toEqual([
+      { file: 'a/test/api.e2e.spec.ts', reason: 'a/test/api.e2e.spec.ts: named *.e2e.spec.ts' },
+      { file: 'a/test/helped.fault.spec.ts', reason: `a/test/support/reader.ts: ${'startServiceProcess'}(` },
+      { file: 'a/test/main.int.spec.ts', reason: `a/test/main.int.spec.ts: ${'runServiceMainToExit'}(` },
+      { file: 'a/test/stack.int.spec.ts', reason: `a/test/stack.int.spec.ts: ${'startStack'}(` },
+    ]);
+  });
+
+  it('leaves alone the e2e workspace, a service started in-process and a helper nobody imports', () => {
+    const root = tree({
+      'e2e/test/api/products.e2e.spec.ts': call('startStack'),
+      'e2e/test/pipeline.fault.spec.ts': call('startStack'),
+      'a/test/outbox.fault.spec.ts': `${importOf('start', '../src/start.js')}\n${call('start', 'config')}`,
+      'a/src/start.ts': call('startServiceProcess'),
+      'a/test/support/unused.ts': call('startStack'),
+    });
+
+    expect(systemTestsOutsideE2e(root)).toEqual([]);
+  });
+});
+
+describe('the system tests of this repository', () => {
+  it('all live in e2e/, apart from the tests listed here, a list that only shrinks', () => {
+    // The gateway's own integration tests: the gateway in-process against a real reader started
+    // as a process (its gRPC peer), one service under test rather than the system.
+    const gatewayAgainstRealReader = [
+      'api-gateway/test/get-batching.int.spec.ts',
+      'api-gateway/test/queries.int.spec.ts',
+    ];
+
+    expect(systemTestsOutsideE2e(repoRoot).map(({ file }) => file)).toEqual(gatewayAgainstRealReader);
   });
 });
