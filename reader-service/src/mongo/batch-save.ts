@@ -47,10 +47,12 @@ const casAttempts = 5;
  *   batch instead of 1-2 per event (500 updates at 100k products: 6.5 s instead of ~450 s). A
  *   duplicate key then means the stored version was not older (stale), unless another reader
  *   instance inserted between our two statements: the refused ones are read back (one `find`) and
- *   retried while still older. Between the two statements a product is briefly absent from
- *   MongoDB (GET is answered from Redis meanwhile, which keeps the old state until the new one is
- *   written; a search may miss the product for that moment). A crash in between loses nothing:
- *   the offset is not committed, so the batch comes again, finds nothing newer and inserts.
+ *   retried while still older. Between the two statements a product is absent from the
+ *   collection, so its new version is first written to a small side collection (`rewritesOf`)
+ *   and removed from it once the insert is done: a MongoDB read (Redis down, a key awaiting
+ *   repair) that finds no document looks there too (`findStored`), and never answers NOT_FOUND
+ *   for a product that is only being rewritten. A crash in between loses nothing: the offset is
+ *   not committed, so the batch comes again, finds nothing newer and inserts.
  *
  * The same statements are correct on MongoDB, whose delete re-checks the filter per document
  * atomically. FerretDB's delete is not atomic per document: it could remove a version another
@@ -59,6 +61,7 @@ const casAttempts = 5;
  */
 export function batchSaver(collection: Collection<ProductDocument>) {
   const oneAtATime = keyLock();
+  const rewrites = rewritesOf(collection);
 
   /** Inserts every document; returns those refused because their product is stored already. */
   const insertAll = async (pending: readonly Pending[]): Promise<Pending[]> => {
@@ -120,31 +123,86 @@ export function batchSaver(collection: Collection<ProductDocument>) {
 
     let pending = newest.filter((p) => p.document.version > 1);
     if (pending.length === 0) return { outcomes, current };
+    const rewritten = { _id: { $in: pending.map((p) => p.document._id) } };
     await oneAtATime(
       pending.map((p) => p.document._id),
       async () => {
-        for (let attempt = 1; pending.length > 0; attempt++) {
-          if (attempt > casAttempts) {
-            throw new Error(
-              `${pending.length} products kept changing during ${casAttempts} attempts to save`,
-            );
-          }
-          await deleteOlder(pending);
-          const refused = await insertAll(pending);
-          const refusedSet = new Set(refused);
-          for (const p of pending) if (!refusedSet.has(p)) outcomes[p.position] = 'applied';
-          if (refused.length === 0) return;
-          const stored = await readStored(refused);
-          pending = refused.filter((p) => {
-            const now = stored.get(p.document._id);
-            if (now && storedVersion(now) >= p.document.version) current.push(now);
-            return !now || storedVersion(now) < p.document.version;
-          });
+        // Leftovers of a batch that died before its clean-up go first (a leftover is never newer).
+        await rewrites.deleteMany(rewritten);
+        await rewrites.insertMany(
+          pending.map((p) => p.document),
+          { ordered: false },
+        );
+        try {
+          await saveNewer();
+        } finally {
+          await rewrites.deleteMany(rewritten);
         }
       },
     );
     return { outcomes, current };
+
+    async function saveNewer(): Promise<void> {
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > casAttempts) {
+          throw new Error(`${pending.length} products kept changing during ${casAttempts} attempts to save`);
+        }
+        await deleteOlder(pending);
+        const refused = await insertAll(pending);
+        const refusedSet = new Set(refused);
+        for (const p of pending) if (!refusedSet.has(p)) outcomes[p.position] = 'applied';
+        if (refused.length === 0) return;
+        const stored = await readStored(refused);
+        pending = refused.filter((p) => {
+          const now = stored.get(p.document._id);
+          if (now && storedVersion(now) >= p.document.version) current.push(now);
+          return !now || storedVersion(now) < p.document.version;
+        });
+      }
+    }
   };
+}
+
+/** Where an update batch keeps the versions it is writing while their documents are rewritten. */
+export const rewritesOf = (collection: Collection<ProductDocument>): Collection<ProductDocument> =>
+  collection.db.collection<ProductDocument>(`${collection.collectionName}_rewrites`);
+
+/**
+ * A product's stored document, tombstones included, also while an update batch rewrites it: an
+ * absent document is looked up in the rewrites, then once more in both, because the rewrite may
+ * have finished between the two first looks (the document is back, the rewrite entry gone). Only
+ * a product that is absent from all four looks is answered as absent: NOT_FOUND costs two
+ * lookups of the collection (scans on FerretDB), a found product one.
+ */
+export async function findStored(
+  collection: Collection<ProductDocument>,
+  productId: string,
+  options: { maxTimeMS?: number } = {},
+): Promise<StoredProduct | null> {
+  const rewrites = rewritesOf(collection);
+  for (let look = 0; look < 2; look++) {
+    const document =
+      (await collection.findOne({ _id: productId }, options)) ??
+      (await rewrites.findOne({ _id: productId }, options));
+    if (document) return fromDocument(document);
+  }
+  return null;
+}
+
+/** `findByIds`, also for products whose documents an update batch is rewriting (see findStored). */
+export async function findManyStored(
+  collection: Collection<ProductDocument>,
+  productIds: readonly string[],
+): Promise<StoredProduct[]> {
+  const found = new Map<string, StoredProduct>();
+  const missing = () => productIds.filter((id) => !found.has(id));
+  for (let look = 0; look < 2 && missing().length > 0; look++) {
+    for (const stored of await findByIds(collection, missing())) found.set(storedId(stored), stored);
+    if (missing().length === 0) break;
+    for (const stored of await findByIds(rewritesOf(collection), missing()))
+      found.set(storedId(stored), stored);
+  }
+  return [...found.values()];
 }
 
 /** The stored documents of these products, tombstones included, in as cheap a way as FerretDB allows. */

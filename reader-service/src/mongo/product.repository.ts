@@ -1,6 +1,12 @@
 import type { Collection, IndexDescription } from 'mongodb';
 import type { StoredProduct } from '../domain/product.js';
-import { type BatchSaveResult, batchSaver, findByIds, type SaveOutcome } from './batch-save.js';
+import {
+  type BatchSaveResult,
+  batchSaver,
+  findManyStored,
+  findStored,
+  type SaveOutcome,
+} from './batch-save.js';
 import { mongoFailure } from './mongo-failure.js';
 import { fromDocument, type ProductDocument } from './product.documents.js';
 import type { ActiveCollection } from './read-model-pointer.js';
@@ -89,12 +95,9 @@ export function createProductRepository(
     saveAll,
     saveIfNewer: async (stored) => (await saveAll([stored])).outcomes[0] ?? 'stale',
 
-    find: async (productId, options = {}) => {
-      const document = await (await follow()).findOne({ _id: productId }, options);
-      return document ? fromDocument(document) : null;
-    },
+    find: async (productId, options = {}) => findStored(await follow(), productId, options),
 
-    findMany: async (productIds) => findByIds(await follow(), productIds),
+    findMany: async (productIds) => findManyStored(await follow(), productIds),
 
     scan: async function* (chunkSize) {
       let chunk: StoredProduct[] = [];
