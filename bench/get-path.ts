@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import { scrape, sumMetric } from './metrics-scrape.js';
 import { type ProfileSummary, readProfile, summariseProfile } from './post-path-profile.js';
 import { cpuSeconds } from './post-path-targets.js';
+import { startHelloServer } from './query-path.js';
 import { log, resultsDir, runHeader } from './results.js';
 import { benchDataName, startScaleStack } from './scale-stack.js';
 import { percentile, round } from './stats.js';
@@ -53,14 +54,6 @@ interface Point {
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
-const hello = async () => {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./hello-server.ts', import.meta.url))],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-  return { child, url: `http://127.0.0.1:${Number(chunk.toString().trim())}` };
 };
 
 async function load(url: string, connections: number, seconds: number, path: () => string) {
@@ -106,7 +99,7 @@ export async function runGetPath(options: GetPathOptions) {
   const name = benchDataName(options.existing);
   const points: Point[] = [];
   for (let run = 1; run <= options.runs; run++) {
-    const ceiling = await hello();
+    const ceiling = await startHelloServer();
     const profileDir = options.cpuProf ? mkdtempSync(join(tmpdir(), 'get-path-')) : undefined;
     const profiled = (service: string) =>
       profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, service)}`] : [];

@@ -136,7 +136,8 @@ async function measure(
   };
 }
 
-async function startHelloServer() {
+/** The bare Fastify route (hello-server.ts) as its own process, the ceiling of this machine. */
+export async function startHelloServer() {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./hello-server.ts', import.meta.url))],
