@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { testEndpoints } from '@cqrs-products/testing';
 import autocannon from 'autocannon';
 import { scrape, sumMetric } from './metrics-scrape.js';
@@ -53,8 +50,6 @@ interface Point {
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
-};
 
 async function load(url: string, connections: number, seconds: number, path: () => string) {
   const prefix = new URL(url).pathname.replace(/\/$/, '');
