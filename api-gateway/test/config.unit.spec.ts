@@ -5,7 +5,7 @@ import { configSchema, defaultConfigFile, envMapping } from '../src/config.js';
 import { defaultBodyLimitBytes, largestProductBodyBytes } from '../src/http/body-limit.js';
 
 // The config as main.ts reads it, without the process: the error's message is the one line main
-// prints before it exits 1 (that part runs as a process in startup-config.e2e).
+// prints before it exits 1 (that part runs as a process in e2e/test/startup/api-gateway.e2e.spec.ts).
 const load = (env: Record<string, string>) =>
   loadConfig({ schema: configSchema, envMapping, file: fileURLToPath(defaultConfigFile), env });
 const refusal = (env: Record<string, string>): string | undefined => {

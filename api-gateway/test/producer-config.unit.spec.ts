@@ -34,7 +34,7 @@ describe('api-gateway command batching config', () => {
   });
 
   it('names a wrong batching variable in the one line the gateway stops with at start-up', () => {
-    // The process itself, exit code and all: startup-config.e2e.
+    // The process itself, exit code and all: e2e/test/startup/api-gateway.e2e.spec.ts.
     expect(() => load({ KAFKA_PRODUCER_MAX_QUEUED: '0' })).toThrow(
       /^invalid config: kafka\.producer\.maxQueued \(env KAFKA_PRODUCER_MAX_QUEUED\): .+$/,
     );
