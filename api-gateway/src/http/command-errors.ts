@@ -10,7 +10,8 @@ const retryAfterSeconds = 1;
 
 /**
  * Publishing failed, nothing will happen and the client must retry (503):
- * - the publisher's queue was full, or the gateway is stopping: refused at once, with Retry-After;
+ * - the publisher's queue was full, Kafka is known not to answer, or the gateway is stopping:
+ *   refused at once, with Retry-After;
  * - Kafka did not acknowledge the command: the producer's own bounded retries decide how long we
  *   tried first.
  */
@@ -19,6 +20,8 @@ export function commandPublishFailed(reply: FastifyReply): (error: unknown) => n
     if (error instanceof BatcherRefusedError) {
       reply.header('retry-after', String(retryAfterSeconds));
       if (error.reason === 'queue_full') throw errors.COMMAND_QUEUE_FULL(undefined, { cause: error });
+      if (error.reason === 'unavailable')
+        throw errors.COMMAND_NOT_ACCEPTED('Kafka is not answering', { cause: error });
       throw errors.COMMAND_NOT_ACCEPTED('the gateway is shutting down', { cause: error });
     }
     throw errors.COMMAND_NOT_ACCEPTED(undefined, { cause: error });
