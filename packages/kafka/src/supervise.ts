@@ -11,6 +11,8 @@ export interface SuperviseOptions {
   readonly checkIntervalMs?: number;
   /** How long a replaced runner may take to stop before its replacement starts anyway (10 s). */
   readonly stopTimeoutMs?: number;
+  /** How long starting a replacement may take before it is given up and tried again (60 s). */
+  readonly startTimeoutMs?: number;
   /** Called with each replacement's reason (metrics). */
   readonly onRestart?: (reason: string) => void;
   /** Called with the current runner's health at every check (metrics). */
@@ -33,6 +35,7 @@ export async function superviseConsumer(
 ): Promise<ConsumerRunner> {
   const restartDelay = options.restartDelay ?? defaultRestartDelay;
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   let stopping = false;
   let restarting: Promise<void> | undefined;
   let interruptWait: (() => void) | undefined;
@@ -62,6 +65,32 @@ export async function superviseConsumer(
     return runner;
   };
 
+  /**
+   * A start that never settles (a connect or join waiting on a broker that came back with other
+   * metadata) would leave the consumer "being replaced" for good, with nothing left to notice:
+   * the health check does not restart while a replacement is under way. So a start has a bound;
+   * one that completes after it is stopped again, never left consuming unsupervised.
+   */
+  const startInTime = (): Promise<ConsumerRunner> => {
+    let timedOut = false;
+    const starting = startRunner();
+    starting.then(
+      (late) => {
+        if (timedOut) void late.stop().catch(() => {});
+      },
+      () => {},
+    );
+    return Promise.race([
+      starting,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => {
+          timedOut = true;
+          reject(new Error(`the new consumer did not start within ${startTimeoutMs} ms`));
+        }, startTimeoutMs).unref(),
+      ),
+    ]);
+  };
+
   const replace = async (crashed: ConsumerRunner): Promise<void> => {
     // A kafkajs consumer told to disconnect while it restarts itself after a crash can wait for
     // good: the fault suite's writer sat "being replaced" for minutes after a broker outage, its
@@ -80,8 +109,8 @@ export async function superviseConsumer(
       await wait(backoffDelay(restartDelay, attempt));
       if (stopping) return;
       try {
-        current = watch(await startRunner());
-        log.info({ attempt }, 'consumer restarted');
+        current = watch(await startInTime());
+        log.warn({ attempt }, 'consumer restarted');
         return;
       } catch (error) {
         log.warn({ attempt, err: error }, 'consumer restart failed, trying again');

@@ -31,12 +31,24 @@ function fakeRunner() {
 }
 type FakeRunner = ReturnType<typeof fakeRunner>;
 
-async function supervised(failFirstStarts = 0, extra: { stopTimeoutMs?: number } = {}) {
+async function supervised(
+  failFirstStarts = 0,
+  extra: { stopTimeoutMs?: number; startTimeoutMs?: number; hangingStarts?: number } = {},
+) {
   const started: FakeRunner[] = [];
   const restarts: string[] = [];
+  const late: FakeRunner[] = [];
   let failures = failFirstStarts;
+  let hanging = extra.hangingStarts ?? 0;
   const runner = await superviseConsumer(
     async () => {
+      if (started.length > 0 && hanging-- > 0) {
+        // Starts at last, long after the supervisor gave up on it.
+        await new Promise((r) => setTimeout(r, 80));
+        const straggler = fakeRunner();
+        late.push(straggler);
+        return straggler as unknown as ConsumerRunner;
+      }
       if (started.length > 0 && failures-- > 0) throw new Error('broker still away');
       const next = fakeRunner();
       started.push(next);
@@ -45,7 +57,7 @@ async function supervised(failFirstStarts = 0, extra: { stopTimeoutMs?: number }
     silent,
     { restartDelay: fastRestart, checkIntervalMs: 5, onRestart: (reason) => restarts.push(reason), ...extra },
   );
-  return { runner, started, restarts };
+  return { runner, started, restarts, late };
 }
 
 const until = async (condition: () => boolean) => {
@@ -93,6 +105,17 @@ describe('consumer supervision', () => {
     started[0]?.crash(false);
     await new Promise((r) => setTimeout(r, 30));
     expect(started).toHaveLength(1);
+  });
+
+  it('gives up on a replacement that does not start in time, starts another, and stops the straggler', async () => {
+    const { runner, started, late } = await supervised(0, { startTimeoutMs: 20, hangingStarts: 1 });
+    (started[0] as FakeRunner).stalled = 'not a member for 31000 ms';
+    await until(() => started.length === 2);
+    expect(runner.consumer).toBe(started[1]?.consumer);
+    expect(runner.health().stalled).toBeUndefined();
+    // The hung start completes after all: it is stopped, not left consuming beside the new one.
+    await until(() => late.length === 1 && late[0]?.stopped === true);
+    await runner.stop();
   });
 
   it('replaces a stalled consumer whose stop never returns, after the stop timeout', async () => {
