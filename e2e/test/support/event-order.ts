@@ -1,5 +1,5 @@
 import { decodeMessage, type KafkaMessageName, productTopics } from '@cqrs-products/contracts';
-import { uniqueName } from '@cqrs-products/testing';
+import { collectMessages, untilCollectedToEnd } from '@cqrs-products/testing';
 import type { Kafka } from 'kafkajs';
 
 /**
@@ -30,65 +30,36 @@ export async function checkEventOrder(
   timeoutMs = 60_000,
 ): Promise<EventOrderCheck> {
   const { events } = productTopics(topicPrefix);
+  const topics = Object.values(events);
   const nameOf = new Map(
     Object.entries(events).map(([kind, topic]) => [topic, messageNames[kind as 'created']]),
   );
-  const admin = kafka.admin();
-  await admin.connect();
   // Read up to the log ends as they are now: the stream has stopped and the stores converged.
-  const remaining = new Map<string, number>();
+  const collector = await collectMessages(kafka, topics, { groupPrefix: 'event-order' });
   try {
-    for (const topic of Object.values(events))
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        if (Number(high) > 0) remaining.set(`${topic}:${partition}`, Number(high));
+    await untilCollectedToEnd(kafka, collector.messages, topics, { timeoutMs });
   } finally {
-    await admin.disconnect();
+    await collector.stop();
   }
 
   const seen = new Map<string, { highest: number; versions: Set<number> }>();
   let repeated = 0;
   let distinct = 0;
   const outOfOrder: string[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('event-order'), allowAutoTopicCreation: false });
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: Object.values(events), fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const product = message.key?.toString() ?? '';
-        const version = eventVersion(nameOf.get(topic) as KafkaMessageName, message.value ?? Buffer.alloc(0));
-        const key = `${topic}|${product}`;
-        const history = seen.get(key) ?? { highest: 0, versions: new Set<number>() };
-        seen.set(key, history);
-        if (history.versions.has(version)) repeated++;
-        else {
-          distinct++;
-          if (version < history.highest)
-            outOfOrder.push(`${topic} ${product}: v${version} after v${history.highest}`);
-          history.versions.add(version);
-          history.highest = Math.max(history.highest, version);
-        }
-        const where = `${topic}:${partition}`;
-        if (Number(message.offset) + 1 >= (remaining.get(where) ?? 0)) remaining.delete(where);
-        if (remaining.size === 0) finish();
-      },
-    });
-    if (remaining.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`event topics not read within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      });
-      await Promise.race([finished, timeout]).finally(() => clearTimeout(timer));
+  // The collector records each partition's messages in offset order.
+  for (const { topic, key: product, value } of collector.messages) {
+    const version = eventVersion(nameOf.get(topic) as KafkaMessageName, value);
+    const key = `${topic}|${product}`;
+    const history = seen.get(key) ?? { highest: 0, versions: new Set<number>() };
+    seen.set(key, history);
+    if (history.versions.has(version)) repeated++;
+    else {
+      distinct++;
+      if (version < history.highest)
+        outOfOrder.push(`${topic} ${product}: v${version} after v${history.highest}`);
+      history.versions.add(version);
+      history.highest = Math.max(history.highest, version);
     }
-  } finally {
-    await consumer.disconnect();
   }
   return { events: distinct, repeated, outOfOrder };
 }
