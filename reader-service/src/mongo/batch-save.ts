@@ -62,6 +62,20 @@ const casAttempts = 5;
 export function batchSaver(collection: Collection<ProductDocument>) {
   const oneAtATime = keyLock();
   const rewrites = rewritesOf(collection);
+  /**
+   * Another writer of the same collection (a second instance during a rebalance, a rebuild's
+   * catch-up beside the live readers) may have its own rewrite of a product there: that one
+   * covers the gap as well, so a duplicate key is not a failure here.
+   */
+  const insertRewrites = async (documents: ProductDocument[]): Promise<void> => {
+    try {
+      await rewrites.insertMany(documents, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = [error.writeErrors].flat();
+      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== duplicateKey)) throw error;
+    }
+  };
 
   /** Inserts every document; returns those refused because their product is stored already. */
   const insertAll = async (pending: readonly Pending[]): Promise<Pending[]> => {
@@ -129,10 +143,7 @@ export function batchSaver(collection: Collection<ProductDocument>) {
       async () => {
         // Leftovers of a batch that died before its clean-up go first (a leftover is never newer).
         await rewrites.deleteMany(rewritten);
-        await rewrites.insertMany(
-          pending.map((p) => p.document),
-          { ordered: false },
-        );
+        await insertRewrites(pending.map((p) => p.document));
         try {
           await saveNewer();
         } finally {
