@@ -11,7 +11,7 @@ export interface SuperviseOptions {
   readonly checkIntervalMs?: number;
   /** How long a replaced runner may take to stop before its replacement starts anyway (10 s). */
   readonly stopTimeoutMs?: number;
-  /** How long starting a replacement may take before it is given up and tried again (60 s). */
+  /** How long starting a replacement may take before it is given up and tried again (30 s). */
   readonly startTimeoutMs?: number;
   /** Called with each replacement's reason (metrics). */
   readonly onRestart?: (reason: string) => void;
@@ -35,7 +35,7 @@ export async function superviseConsumer(
 ): Promise<ConsumerRunner> {
   const restartDelay = options.restartDelay ?? defaultRestartDelay;
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
-  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   let stopping = false;
   let restarting: Promise<void> | undefined;
   let interruptWait: (() => void) | undefined;
