@@ -9,11 +9,35 @@ export async function endOffsets(kafka: Kafka, topics: readonly string[]): Promi
   try {
     const ends = new Map<string, bigint>();
     for (const topic of topics)
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
+      for (const { partition, high } of await offsetsOf(admin, topic))
         if (BigInt(high) > 0n) ends.set(`${topic}:${partition}`, BigInt(high));
     return ends;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Errors a broker answers while a new topic's partitions are still getting their leaders. */
+const notReadyYet = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+]);
+
+/**
+ * A topic created a moment ago can answer "This server is not the leader for that
+ * topic-partition" for a while (a CI run failed three test files on it): asked again, not failed.
+ */
+async function offsetsOf(admin: ReturnType<Kafka['admin']>, topic: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      const type = (error as { type?: string }).type ?? '';
+      if (!notReadyYet.has(type) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }
 
