@@ -31,16 +31,40 @@ export function runServiceMainToExit(
   });
 }
 
-/** A port that was free a moment ago (the OS picks it), for services started as processes. */
-export async function freePort(): Promise<number> {
+// Ports handed to services come from below the kernel's ephemeral range (32768-60999 on Linux),
+// never from it: a port the OS picked for listen(0) is also one it may pick a moment later as the
+// source port of any outgoing connection (a Kafka or PostgreSQL client of another test), and a
+// service started on it then fails with EADDRINUSE (CI: "listen EADDRINUSE 127.0.0.1:41269").
+// The infra servers sit below 20000 at the offsets in use (scripts/infra/lib.sh). Each test worker
+// takes its own slice of the range and walks it, so two workers never hand out the same port and
+// one worker never hands out a port twice; a port something already listens on is skipped.
+const portRange = { first: 20_000, size: 7_000 };
+const sliceSize = 500;
+const slices = Math.floor(portRange.size / sliceSize);
+const worker = Number(process.env.VITEST_POOL_ID ?? process.pid);
+const sliceStart = portRange.first + (worker % slices) * sliceSize;
+let nextInSlice = Math.floor(Math.random() * sliceSize);
+
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) {
+    server.close();
+    await once(server, 'close');
+  }
+  return listening;
+}
+
+/** A free loopback port no outgoing connection can take and no other test worker hands out. */
+export async function freePort(): Promise<number> {
+  for (let tried = 0; tried < sliceSize; tried++) {
+    const port = sliceStart + (nextInSlice++ % sliceSize);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${sliceStart}-${sliceStart + sliceSize - 1}`);
 }
 
 export interface ServiceProcess {
