@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeMessage, loadReaderProto, toTimestamp } from '@cqrs-products/contracts';
+import { encodeMessage, encodeProductMessage, loadReaderProto, toTimestamp } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
 import { sendMessage } from '@cqrs-products/kafka';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
@@ -28,13 +28,16 @@ const lamp = (ProductID: string, Version: number) => ({
 const at = () => toTimestamp(new Date());
 /** An update event as the writer publishes it: with the id of the command that caused it. */
 const updatedBy = (commandId: string, ProductID: string, Version: number) =>
-  sendMessage(reader.producer, {
-    topic: reader.topics.updated,
-    type: 'ProductUpdated',
-    key: ProductID,
-    value: { Product: { ...lamp(ProductID, Version), CreatedAt: at(), UpdatedAt: at() } },
-    headers: { 'command-id': commandId },
-  });
+  sendMessage(
+    reader.producer,
+    encodeProductMessage({
+      topic: reader.topics.updated,
+      type: 'ProductUpdated',
+      key: ProductID,
+      value: { Product: { ...lamp(ProductID, Version), CreatedAt: at(), UpdatedAt: at() } },
+      headers: { 'command-id': commandId },
+    }),
+  );
 
 describe('GetProductById waits, bounded, until the read model has what the client wrote', () => {
   it('with MinVersion 1, a read sent before the create is projected answers the product, not NOT_FOUND', async () => {
@@ -82,13 +85,16 @@ describe('GetProductById waits, bounded, until the read model has what the clien
     await reader.untilConsumed();
     const token = randomUUID();
     const answer = getFresh(id, { ConsistencyToken: token });
-    await sendMessage(reader.producer, {
-      topic: reader.topics.deleted,
-      type: 'ProductDeleted',
-      key: id,
-      value: { ProductID: id, Version: 2, DeletedAt: at() },
-      headers: { 'command-id': token },
-    });
+    await sendMessage(
+      reader.producer,
+      encodeProductMessage({
+        topic: reader.topics.deleted,
+        type: 'ProductDeleted',
+        key: id,
+        value: { ProductID: id, Version: 2, DeletedAt: at() },
+        headers: { 'command-id': token },
+      }),
+    );
     expect((await answer).error?.code).toBe(GrpcStatus.NOT_FOUND);
     expect((await getFresh(id, { MinVersion: 2 })).error?.code).toBe(GrpcStatus.NOT_FOUND);
   });

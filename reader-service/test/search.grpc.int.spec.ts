@@ -1,4 +1,4 @@
-import { toTimestamp } from '@cqrs-products/contracts';
+import { encodeProductMessage, toTimestamp } from '@cqrs-products/contracts';
 import { sendMessage } from '@cqrs-products/kafka';
 import { uniqueName } from '@cqrs-products/testing';
 import pg from 'pg';
@@ -54,12 +54,15 @@ const send = (type: 'ProductCreated' | 'ProductUpdated', product: ReturnType<typ
   createdAt.set(product.ProductID, created);
   const topic = type === 'ProductCreated' ? reader.topics.created : reader.topics.updated;
   const at = { CreatedAt: toTimestamp(created), UpdatedAt: toTimestamp(new Date()) };
-  return sendMessage(reader.producer, {
-    topic,
-    type,
-    key: product.ProductID,
-    value: { Product: { ...product, ...at } },
-  });
+  return sendMessage(
+    reader.producer,
+    encodeProductMessage({
+      topic,
+      type,
+      key: product.ProductID,
+      value: { Product: { ...product, ...at } },
+    }),
+  );
 };
 const created = (id: string, name: string) => send('ProductCreated', wire(id, name));
 const updated = (id: string, name: string, version: number) =>

@@ -1,11 +1,5 @@
-import type { KafkaMessageName } from '@cqrs-products/contracts';
-import {
-  type OutgoingMessage,
-  type Producer,
-  prepareMessage,
-  type StoredMessage,
-  sendStoredMessages,
-} from '@cqrs-products/kafka';
+import { encodeProductMessage, type KafkaMessageName, type ProductMessage } from '@cqrs-products/contracts';
+import { type Producer, prepareMessage, type StoredMessage, sendStoredMessages } from '@cqrs-products/kafka';
 import { createBatcher } from './command-batcher.js';
 import { type CommandBatching, defaultBatching } from './command-batching.js';
 import type { CommandPublisherMetrics } from './command-publisher.metrics.js';
@@ -13,7 +7,7 @@ import { sendOutcomeUnknown } from './send-outcome.js';
 
 /** Publishes commands in batches; each resolves with its message id once Kafka acked its batch. */
 export interface CommandPublisher {
-  publish<N extends KafkaMessageName>(message: OutgoingMessage<N>): Promise<string>;
+  publish<N extends KafkaMessageName>(message: ProductMessage<N>): Promise<string>;
   /** Sends what is queued (refusing anything new), then resolves; call before the producer disconnects. */
   stop(): Promise<void>;
 }
@@ -79,9 +73,9 @@ export function createCommandPublisher(
   });
   return {
     async publish(message) {
-      const prepared = prepareMessage(message);
-      await batcher.submit(prepared);
-      return prepared.messageId;
+      const encoded = encodeProductMessage(message);
+      await batcher.submit(prepareMessage(encoded));
+      return encoded.messageId;
     },
     stop: () => batcher.stop(),
   };

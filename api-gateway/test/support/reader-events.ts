@@ -1,4 +1,4 @@
-import { loadReaderProto, productTopics, toTimestamp } from '@cqrs-products/contracts';
+import { encodeProductMessage, loadReaderProto, productTopics, toTimestamp } from '@cqrs-products/contracts';
 import { createKafka, createProducer, sendMessage } from '@cqrs-products/kafka';
 import { until } from '@cqrs-products/testing';
 import { credentials } from '@grpc/grpc-js';
@@ -35,18 +35,24 @@ export async function readerEvents(brokers: readonly string[], topicPrefix: stri
       const at = toTimestamp(new Date());
       const Product = { ...product, CreatedAt: at, UpdatedAt: at };
       await (product.Version === 1
-        ? sendMessage(producer, {
-            topic: topics.created,
-            type: 'ProductCreated',
-            key: product.ProductID,
-            value: { Product },
-          })
-        : sendMessage(producer, {
-            topic: topics.updated,
-            type: 'ProductUpdated',
-            key: product.ProductID,
-            value: { Product },
-          }));
+        ? sendMessage(
+            producer,
+            encodeProductMessage({
+              topic: topics.created,
+              type: 'ProductCreated',
+              key: product.ProductID,
+              value: { Product },
+            }),
+          )
+        : sendMessage(
+            producer,
+            encodeProductMessage({
+              topic: topics.updated,
+              type: 'ProductUpdated',
+              key: product.ProductID,
+              value: { Product },
+            }),
+          ));
       await until(async () => (await versionOf(product.ProductID)) >= product.Version, {
         timeoutMs: 15_000,
         what: `version ${product.Version} of ${product.ProductID} in the reader`,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic, headerNames } from '@cqrs-products/contracts';
+import { deadLetterTopic, encodeProductMessage, headerNames } from '@cqrs-products/contracts';
 import { deadLetterHeaders, sendMessage } from '@cqrs-products/kafka';
 import { eventually } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,12 +58,15 @@ describe('dlq: an update of a product that did not exist yet', () => {
     expect(shown.stdout).toContain('"Price": 42');
 
     // The fix by hand: the product the update was meant for now exists.
-    await sendMessage(env.producer, {
-      topic: env.topics.commands.create,
-      type: 'ProductCreate',
-      key: productId,
-      value: { ProductID: productId, Name: 'Lamp', Description: 'Created by hand', Price: 1 },
-    });
+    await sendMessage(
+      env.producer,
+      encodeProductMessage({
+        topic: env.topics.commands.create,
+        type: 'ProductCreate',
+        key: productId,
+        value: { ProductID: productId, Name: 'Lamp', Description: 'Created by hand', Price: 1 },
+      }),
+    );
     await eventually(
       () => env.productRow(productId),
       (p) => p?.version === '1',
@@ -119,12 +122,14 @@ describe('dlq: an update of a product that did not exist yet', () => {
 describe('dlq: a create with an invalid price', () => {
   it('is sent nothing by a dry run, and redriven unchanged is dead-lettered again with the trail', async () => {
     const productId = randomUUID();
-    const messageId = await sendMessage(env.producer, {
+    const command = encodeProductMessage({
       topic: env.topics.commands.create,
       type: 'ProductCreate',
       key: productId,
       value: { ProductID: productId, Name: 'Lamp', Description: 'Negative', Price: -5 },
     });
+    await sendMessage(env.producer, command);
+    const { messageId } = command;
     const createDlq = deadLetterTopic(env.topics.commands.create);
     const ofThisCommand = (r: KafkaRecord) => headerText(r.headers, headerNames.messageId) === messageId;
     const [first] = await env.recordsWith(createDlq, ofThisCommand, 1);

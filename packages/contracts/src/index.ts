@@ -33,6 +33,7 @@ export {
   type ProductFields,
   productCommandMessage,
 } from './product-commands.js';
+export { type EncodedProductMessage, encodeProductMessage, type ProductMessage } from './product-message.js';
 export { type ProductInput, paging, productFields, productInputSchema } from './product-schema.js';
 export { type LoadedProto, loadReaderProto, loadWriterProto, protoDir, protoLoaderOptions } from './proto.js';
 export { fromTimestamp, toTimestamp } from './timestamp.js';

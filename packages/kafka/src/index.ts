@@ -17,13 +17,7 @@ export { type DeadLetter, deadLetterHeaders, deadLetterTopic, sendToDeadLetter }
 export { classifyFailure, type FailureKind, PoisonMessageError } from './failure.js';
 export { fetchGroupLag, type PartitionLag } from './lag.js';
 export type { ConsumerHealth } from './liveness.js';
-export {
-  createProducer,
-  type OutgoingMessage,
-  type PreparedMessage,
-  prepareMessage,
-  sendMessage,
-} from './producer.js';
+export { createProducer, type OutgoingMessage, prepareMessage, sendMessage } from './producer.js';
 export { type StoredMessage, sendStoredMessages } from './stored-context.js';
 export { consumerReadiness, superviseConsumer } from './supervise.js';
 export { ensureTopics, isUnknownTopicOrPartition, pingKafka, type TopicSettings } from './topics.js';

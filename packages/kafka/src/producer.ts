@@ -1,11 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import {
-  encodeMessage,
-  headerNames,
-  type KafkaMessageName,
-  type KafkaMessages,
-  protobufContentType,
-} from '@cqrs-products/contracts';
 import { context, propagation } from '@opentelemetry/api';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { StoredMessage } from './stored-context.js';
@@ -23,52 +15,31 @@ export function createProducer(kafka: Kafka): Producer {
   });
 }
 
-export interface OutgoingMessage<N extends KafkaMessageName> {
+/** A message already encoded by its owner (the product codec lives in @cqrs-products/contracts). */
+export interface OutgoingMessage {
   readonly topic: string;
-  readonly type: N;
   readonly key: string;
-  readonly value: KafkaMessages[N][0];
-  /** Defaults to a new UUID; consumers use it to recognise redeliveries. */
-  readonly messageId?: string;
-  /** Extra headers, e.g. W3C traceparent/tracestate. */
+  readonly value: Buffer;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** A message ready to send: encoded, with the headers every message we produce carries. */
-export interface PreparedMessage extends StoredMessage {
-  readonly messageId: string;
-}
-
 /**
- * The one place a message becomes bytes and headers: protobuf value, message id, type, content
- * type, and the active W3C trace context (read now, while this is still the caller's context),
- * over any headers given.
+ * Adds the active W3C trace context to the headers, read now, while this is still the caller's
+ * context: a message sent later from a batch (`sendStoredMessages`) continues the caller's trace.
  */
-export function prepareMessage<N extends KafkaMessageName>(message: OutgoingMessage<N>): PreparedMessage {
-  const messageId = message.messageId ?? randomUUID();
+export function prepareMessage(message: OutgoingMessage): StoredMessage {
   const trace: Record<string, string> = {};
   propagation.inject(context.active(), trace);
   return {
-    messageId,
     topic: message.topic,
     key: message.key,
-    value: encodeMessage(message.type, message.value),
-    headers: {
-      ...message.headers,
-      ...trace,
-      [headerNames.messageId]: messageId,
-      [headerNames.messageType]: message.type,
-      [headerNames.contentType]: protobufContentType,
-    },
+    value: message.value,
+    headers: { ...message.headers, ...trace },
   };
 }
 
-/** Sends one message with acks from all in-sync replicas. Returns the message id. */
-export async function sendMessage<N extends KafkaMessageName>(
-  producer: Producer,
-  message: OutgoingMessage<N>,
-): Promise<string> {
-  const { messageId, topic, key, value, headers } = prepareMessage(message);
+/** Sends one message with acks from all in-sync replicas, in the caller's trace. */
+export async function sendMessage(producer: Producer, message: OutgoingMessage): Promise<void> {
+  const { topic, key, value, headers } = prepareMessage(message);
   await producer.send({ topic, acks: -1, messages: [{ key, value, headers: { ...headers } }] });
-  return messageId;
 }

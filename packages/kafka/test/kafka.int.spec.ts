@@ -1,4 +1,10 @@
-import { deadLetterTopic, decodeMessage, headerNames, protobufContentType } from '@cqrs-products/contracts';
+import {
+  deadLetterTopic,
+  decodeMessage,
+  encodeProductMessage,
+  headerNames,
+  protobufContentType,
+} from '@cqrs-products/contracts';
 import { uniqueName, until } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -56,18 +62,19 @@ describe('producer and consumer', () => {
       received.push(m);
     });
 
-    const messageId = await sendMessage(producer, {
+    const command = encodeProductMessage({
       topic,
       type: 'ProductCreate',
       key: productId,
       value: { ProductID: productId, Name: 'Lamp', Description: 'A desk lamp', Price: 19.99 },
       headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
     });
+    await sendMessage(producer, command);
 
     await until(() => received.length === 1);
     const message = received[0]?.message as KafkaMessage;
     expect(message.key?.toString()).toBe(productId);
-    expect(message.headers?.[headerNames.messageId]?.toString()).toBe(messageId);
+    expect(message.headers?.[headerNames.messageId]?.toString()).toBe(command.messageId);
     expect(message.headers?.[headerNames.contentType]?.toString()).toBe(protobufContentType);
     expect(message.headers?.traceparent?.toString()).toMatch(/^00-0af7/);
     expect(decodeMessage('ProductCreate', message.value ?? Buffer.alloc(0))).toEqual({

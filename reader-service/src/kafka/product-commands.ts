@@ -1,4 +1,9 @@
-import { type ProductCommand, type ProductTopics, productCommandMessage } from '@cqrs-products/contracts';
+import {
+  encodeProductMessage,
+  type ProductCommand,
+  type ProductTopics,
+  productCommandMessage,
+} from '@cqrs-products/contracts';
 import { type Producer, prepareMessage, sendStoredMessages } from '@cqrs-products/kafka';
 import { readerErrors } from '../errors.js';
 
@@ -19,9 +24,9 @@ export function productCommandForwarder(
   topics: ProductTopics['commands'],
 ): ForwardCommand {
   return async (command, headers) => {
-    const message = prepareMessage({ ...productCommandMessage(command, topics), headers });
+    const message = encodeProductMessage({ ...productCommandMessage(command, topics), headers });
     try {
-      await sendStoredMessages(producer, [message]);
+      await sendStoredMessages(producer, [prepareMessage(message)]);
     } catch (error) {
       throw readerErrors.DEPENDENCY_UNAVAILABLE('Kafka did not accept the command', { cause: error });
     }

@@ -1,5 +1,6 @@
 import {
   deadLetterTopic,
+  encodeProductMessage,
   type KafkaMessageName,
   type KafkaMessages,
   type ProductTopics,
@@ -137,7 +138,7 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
     type: N,
     key: string,
     value: KafkaMessages[N][0],
-  ) => sendMessage(producer, { topic, type, key, value }).then(() => undefined);
+  ) => sendMessage(producer, encodeProductMessage({ topic, type, key, value })).then(() => undefined);
   const withTimes = (p: WireProduct) => ({ ...p, CreatedAt: at(), UpdatedAt: at() });
 
   return {

@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import {
   assertNever,
-  encodeMessage,
+  encodeProductMessage,
   eventKinds,
   headerNames,
+  type ProductMessage,
   type ProductTopics,
-  protobufContentType,
   toTimestamp,
   toWireProduct,
 } from '@cqrs-products/contracts';
@@ -24,38 +23,45 @@ export function toOutboxRow(
   traceHeaders: Readonly<Record<string, string>>,
   commandId: string,
 ): NewOutboxRow {
-  const message = encodeEvent(event, topics);
+  const message = encodeProductMessage({
+    ...eventMessage(event, topics),
+    headers: { ...traceHeaders, [headerNames.commandId]: commandId },
+  });
   return {
-    ...message,
-    headers: {
-      ...traceHeaders,
-      [headerNames.messageId]: randomUUID(),
-      [headerNames.commandId]: commandId,
-      [headerNames.messageType]: message.messageType,
-      [headerNames.contentType]: protobufContentType,
-    },
+    topic: message.topic,
+    messageType: event.type,
+    aggregateId: message.key,
+    payload: message.value,
+    headers: message.headers,
   };
 }
 
-function encodeEvent(event: ProductEvent, topics: ProductTopics['events']) {
-  const base = { topic: topics[eventKinds[event.type]], messageType: event.type };
+type EventMessage =
+  | ProductMessage<'ProductCreated'>
+  | ProductMessage<'ProductUpdated'>
+  | ProductMessage<'ProductDeleted'>;
+
+function eventMessage(event: ProductEvent, topics: ProductTopics['events']): EventMessage {
+  const topic = topics[eventKinds[event.type]];
   switch (event.type) {
     case 'ProductCreated':
     case 'ProductUpdated':
       return {
-        ...base,
-        aggregateId: event.product.productId,
-        payload: encodeMessage(event.type, { Product: toWireProduct(event.product) }),
+        topic,
+        type: event.type,
+        key: event.product.productId,
+        value: { Product: toWireProduct(event.product) },
       };
     case 'ProductDeleted':
       return {
-        ...base,
-        aggregateId: event.productId,
-        payload: encodeMessage('ProductDeleted', {
+        topic,
+        type: 'ProductDeleted',
+        key: event.productId,
+        value: {
           ProductID: event.productId,
           Version: event.version,
           DeletedAt: toTimestamp(event.deletedAt),
-        }),
+        },
       };
     default:
       return assertNever(event);

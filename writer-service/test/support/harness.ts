@@ -3,6 +3,7 @@ import {
   type CommandKind,
   decodeMessage,
   encodeMessage,
+  encodeProductMessage,
   headerNames,
   type KafkaMessages,
   type ProductTopics,
@@ -115,14 +116,17 @@ export async function startTestWriter(options: TestWriterOptions = {}): Promise<
     config,
     kafka,
     producer,
-    send: (kind, value, options = {}) =>
-      sendMessage(producer, {
+    send: async (kind, value, options = {}) => {
+      const command = encodeProductMessage({
         topic: topics.commands[kind],
         type: commandMessage[kind],
         key: (value as { ProductID: string }).ProductID,
         value,
         ...options,
-      } as Parameters<typeof sendMessage>[1]),
+      } as Parameters<typeof encodeProductMessage>[0]);
+      await sendMessage(producer, command);
+      return command.messageId;
+    },
     sendBatch: async (kind, messages, partition = 0) => {
       const ids = messages.map((m) => m.messageId ?? randomUUID());
       await producer.send({
