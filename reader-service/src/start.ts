@@ -1,8 +1,9 @@
-import { deadLetterTopic, loadReaderProto, productTopics } from '@cqrs-products/contracts';
+import { loadReaderProto, productTopics } from '@cqrs-products/contracts';
 import {
   consumerReadiness,
   createKafka,
   createProducer,
+  deadLetterTopic,
   ensureTopics,
   pingKafka,
 } from '@cqrs-products/kafka';

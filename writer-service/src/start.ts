@@ -1,9 +1,10 @@
-import { deadLetterTopic, loadWriterProto, productTopics } from '@cqrs-products/contracts';
+import { loadWriterProto, productTopics } from '@cqrs-products/contracts';
 import { startGrpcServer } from '@cqrs-products/grpc';
 import {
   consumerReadiness,
   createKafka,
   createProducer,
+  deadLetterTopic,
   ensureTopics,
   pingKafka,
 } from '@cqrs-products/kafka';

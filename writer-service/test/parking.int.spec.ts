@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic, headerNames } from '@cqrs-products/contracts';
-import { deadLetterHeaders } from '@cqrs-products/kafka';
+import { headerNames } from '@cqrs-products/contracts';
+import { deadLetterHeaders, deadLetterTopic } from '@cqrs-products/kafka';
 import { createLogger } from '@cqrs-products/logger';
 import { createRegistry } from '@cqrs-products/metrics';
 import { createTestDatabase, testEndpoints } from '@cqrs-products/testing';

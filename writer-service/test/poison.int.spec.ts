@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic, encodeMessage, headerNames } from '@cqrs-products/contracts';
-import { deadLetterHeaders } from '@cqrs-products/kafka';
+import { encodeMessage, headerNames } from '@cqrs-products/contracts';
+import { deadLetterHeaders, deadLetterTopic } from '@cqrs-products/kafka';
 import { describe, expect, it } from 'vitest';
 import { poisonCodes } from '../src/kafka/command-message.js';
 import { until } from './support/harness.js';

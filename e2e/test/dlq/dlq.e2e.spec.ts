@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetterTopic, encodeProductMessage, headerNames } from '@cqrs-products/contracts';
-import { deadLetterHeaders, sendMessage } from '@cqrs-products/kafka';
+import { encodeProductMessage, headerNames } from '@cqrs-products/contracts';
+import { deadLetterHeaders, deadLetterTopic, sendMessage } from '@cqrs-products/kafka';
 import { eventually } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headerText, type KafkaRecord, recordAddress } from '../../../tools/dlq/src/dead-letter.js';

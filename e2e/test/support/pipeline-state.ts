@@ -1,9 +1,5 @@
-import {
-  deadLetterTopic,
-  decodeMessage,
-  type KafkaMessageName,
-  productTopics,
-} from '@cqrs-products/contracts';
+import { decodeMessage, type KafkaMessageName, productTopics } from '@cqrs-products/contracts';
+import { deadLetterTopic } from '@cqrs-products/kafka';
 import type { Stack } from '@cqrs-products/testing';
 import type { Redis } from 'ioredis';
 import type { Admin } from 'kafkajs';

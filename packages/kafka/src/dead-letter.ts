@@ -2,9 +2,8 @@ import type { KafkaMessage, Producer } from 'kafkajs';
 
 /**
  * Where the runner puts a message that cannot be processed: next to its topic, whatever it carries
- * (a transport convention, not a product one). The services' and tools' copy in
- * @cqrs-products/contracts must name the same topic; this package's int tests collect dead letters
- * from that copy, so the two cannot drift apart unnoticed.
+ * (a transport convention, not a product one). The services, tools and system tests name the
+ * topic through this function, so what they read is where the runner writes.
  */
 export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 

@@ -1,5 +1,4 @@
 import {
-  deadLetterTopic,
   decodeMessage,
   encodeProductMessage,
   headerNames,
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConsumerRunnerOptions,
   deadLetterHeaders,
+  deadLetterTopic,
   ensureTopics,
   type Kafka,
   type KafkaMessage,

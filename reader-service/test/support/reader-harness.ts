@@ -1,5 +1,4 @@
 import {
-  deadLetterTopic,
   encodeProductMessage,
   type KafkaMessageName,
   type KafkaMessages,
@@ -7,7 +6,14 @@ import {
   productTopics,
   toTimestamp,
 } from '@cqrs-products/contracts';
-import { createKafka, createProducer, type Kafka, type Producer, sendMessage } from '@cqrs-products/kafka';
+import {
+  createKafka,
+  createProducer,
+  deadLetterTopic,
+  type Kafka,
+  type Producer,
+  sendMessage,
+} from '@cqrs-products/kafka';
 import {
   type CollectedMessage,
   collectMessages,

@@ -1,4 +1,4 @@
-import { deadLetterTopic } from '@cqrs-products/contracts';
+import { deadLetterTopic } from '@cqrs-products/kafka';
 import { untilCollectedToEnd, untilGroupCommittedToEnd } from '@cqrs-products/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { countPending } from '../../src/postgres/outbox.repository.js';

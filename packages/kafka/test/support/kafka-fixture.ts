@@ -1,10 +1,10 @@
-import { deadLetterTopic } from '@cqrs-products/contracts';
 import { testEndpoints, uniqueName } from '@cqrs-products/testing';
 import {
   type ConsumerRunner,
   type ConsumerRunnerOptions,
   createKafka,
   createProducer,
+  deadLetterTopic,
   ensureTopics,
   type Kafka,
   type KafkaMessage,

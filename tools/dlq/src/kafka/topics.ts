@@ -1,4 +1,5 @@
-import { deadLetterTopic, productTopics } from '@cqrs-products/contracts';
+import { productTopics } from '@cqrs-products/contracts';
+import { deadLetterTopic } from '@cqrs-products/kafka';
 import type { Admin } from 'kafkajs';
 import type { TopicChoice } from '../args.js';
 import { dlqErrors } from '../errors.js';
