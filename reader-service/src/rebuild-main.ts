@@ -8,8 +8,8 @@ import { openSearchPool } from './postgres/search-database.js';
 import { rewriteCaches } from './rebuild/caches.js';
 import { createProgressBar } from './rebuild/progress-bar.js';
 import { rebuildReadModel } from './rebuild/rebuild.js';
-import { acquireRunLock } from './rebuild/run-lock.js';
 import { cacheKeys } from './redis/cache-store.js';
+import { acquireRunLock } from './redis/rebuild-run-lock.js';
 
 /*
  * `npm run read-model:rebuild`: rebuilds MongoDB, Redis and the search table from the writer's

@@ -26,7 +26,7 @@ describe("the reader's module boundaries", () => {
   // A ratchet: these files of the rebuild still use a driver outside its folder.
   // Moving them shrinks the lists; a new one fails here.
   const notYetMoved = {
-    ioredis: ['rebuild/caches.ts', 'rebuild/run-lock.ts'],
+    ioredis: ['rebuild/caches.ts'],
     mongodb: ['rebuild/caches.ts', 'rebuild/rebuild.ts'],
     pg: [],
   };

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { testEndpoints, uniqueName } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireRunLock } from '../src/rebuild/run-lock.js';
+import { acquireRunLock } from '../src/redis/rebuild-run-lock.js';
 
 const redis = new Redis(testEndpoints().redisUrl);
 afterAll(() => redis.disconnect());
