@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { readConfig } from './config.js';
+import { rebuildStore } from './mongo/rebuild-target.js';
 import { openRebuildSource } from './postgres/rebuild-source.js';
 import { createSearchRepository } from './postgres/search.repository.js';
 import { ensureSearchSchema } from './postgres/search.schema.js';
@@ -9,6 +10,7 @@ import { rewriteCaches } from './rebuild/caches.js';
 import { createProgressBar } from './rebuild/progress-bar.js';
 import { rebuildReadModel } from './rebuild/rebuild.js';
 import { cacheKeys } from './redis/cache-store.js';
+import { rebuildCacheIndex } from './redis/rebuild-cache-index.js';
 import { acquireRunLock } from './redis/rebuild-run-lock.js';
 
 /*
@@ -46,8 +48,7 @@ try {
 
   const started = Date.now();
   const progress = await rebuildReadModel({
-    database: mongo.db(config.mongo.database),
-    base: config.mongo.collection,
+    store: rebuildStore(mongo.db(config.mongo.database), config.mongo.collection),
     source,
     chunkSize: config.rebuild.chunk,
     settleMs: config.rebuild.settleMs,
@@ -56,13 +57,11 @@ try {
     switched: async () => {
       await redis.del(cacheKeys(config.redis.keyPrefix).marker);
     },
-    rewriteCaches: (collection, total) =>
+    rewriteCaches: (target, total) =>
       rewriteCaches({
-        redis,
-        keyPrefix: config.redis.keyPrefix,
-        lockMs: config.redis.index.lockMs,
+        index: rebuildCacheIndex(redis, config.redis.keyPrefix, config.redis.index.lockMs),
         search: createSearchRepository({ pool: searchPool, queryTimeoutMs: config.search.queryTimeoutMs }),
-        source: collection,
+        source: target,
         chunkSize: config.rebuild.chunk,
         bar,
         total,

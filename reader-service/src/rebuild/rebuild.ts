@@ -1,22 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
 import { type StoredProduct, storedId, storedVersion } from '../domain/product.js';
-import { batchSaver } from '../mongo/batch-save.js';
-import { type ProductDocument, toDocument } from '../mongo/product.documents.js';
-import { ensureProductIndexes } from '../mongo/product.repository.js';
-import { activeCollectionName, pointTo } from '../mongo/read-model-pointer.js';
-import { createProgressStore } from '../mongo/rebuild-progress.js';
+import type { RebuildStore, RebuildTarget } from '../mongo/rebuild-target.js';
 import type { Phase, Progress } from './progress.js';
 import type { ProgressBar } from './progress-bar.js';
 import type { RebuildSource } from './source.js';
 
 export interface RebuildDeps {
-  readonly database: Db;
-  /** The configured collection name (MONGO_COLLECTION): the pointer and progress live next to it. */
-  readonly base: string;
+  /** The read model's MongoDB side (mongo/rebuild-target.ts): progress, pointer, collections. */
+  readonly store: RebuildStore;
   readonly source: RebuildSource;
   /** Rewrites Redis and the search table from the rebuilt collection (caches.ts). */
-  readonly rewriteCaches: (collection: Collection<ProductDocument>, total: number) => Promise<unknown>;
+  readonly rewriteCaches: (target: RebuildTarget, total: number) => Promise<unknown>;
   /**
    * Called right after the switch: Redis still mirrors the old collection, so its completeness
    * marker must stop answering misses with NOT_FOUND (they then read the new, complete one).
@@ -31,7 +25,6 @@ export interface RebuildDeps {
   readonly now?: () => number;
 }
 
-const duplicateKey = 11000;
 /**
  * The version guard's batch size: each batch is one filtered delete, a scan of the collection on
  * FerretDB whatever the number of ids (500 products at 100k: 7 s), so batches are large.
@@ -56,27 +49,25 @@ const guardedBatch = 2_000;
  * Each step is recorded before the next starts, so a second run continues where one died.
  */
 export async function rebuildReadModel(deps: RebuildDeps): Promise<Progress> {
-  const { database, base, source, bar } = deps;
+  const { source, bar } = deps;
   const now = deps.now ?? Date.now;
-  const store = createProgressStore(database, base);
+  const store = deps.store.progress;
   let progress = await store.load();
   if (progress) {
     bar.line(`resuming the rebuild into ${progress.target} at step ${progress.phase}`);
   } else {
     progress = {
       phase: 'copy',
-      target: `${base}_rebuilt_${now()}`,
-      previous: await activeCollectionName(database, base),
+      target: `${deps.store.base}_rebuilt_${now()}`,
+      previous: await deps.store.activeCollection(),
       copyStartedAt: await source.now(),
       copied: 0,
     };
     await store.save(progress);
     bar.line(`rebuilding the read model into ${progress.target} (was ${progress.previous})`);
   }
-  const target = database.collection<ProductDocument>(progress.target);
-  await ensureProductIndexes(target);
+  const target = await deps.store.open(progress.target);
   const total = await source.count();
-  const saveGuarded = batchSaver(target);
   const advance = async (next: Phase, changes: Partial<Progress> = {}) => {
     progress = { ...(progress as Progress), ...changes, phase: next, after: undefined };
     await store.save(progress);
@@ -93,7 +84,7 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<Progress> {
       const changed = (await source.current(batch)).filter(
         (s) => saved.get(storedId(s)) !== storedVersion(s),
       );
-      await saveGuarded(changed);
+      await target.saveGuarded(changed);
       written += changed.length;
       for (const stored of changed) saved.set(storedId(stored), storedVersion(stored));
       bar.advance(batch.length);
@@ -109,7 +100,7 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<Progress> {
       for (;;) {
         const chunk: StoredProduct[] = await page(progress.after, deps.chunkSize);
         if (chunk.length === 0) break;
-        await insertAll(target, chunk);
+        await target.insertAll(chunk);
         const last = chunk.at(-1) as StoredProduct;
         progress = {
           ...progress,
@@ -129,7 +120,7 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<Progress> {
     await advance('switch', { catchUpStartedAt });
   }
   if (progress.phase === 'switch') {
-    await pointTo(database, base, progress.target);
+    await deps.store.pointTo(progress.target);
     await deps.switched();
     bar.line(`switched: the readers now read and write ${progress.target}`);
     await advance('settle');
@@ -145,26 +136,10 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<Progress> {
   }
   if (progress.phase === 'cleanup') {
     if (progress.previous !== progress.target) {
-      await database.dropCollection(progress.previous).catch((error: { code?: number }) => {
-        if (error.code !== 26) throw error;
-      });
+      await deps.store.drop(progress.previous);
     }
     await store.clear();
     bar.line(`done: ${progress.copied} products copied; ${progress.previous} dropped`);
   }
   return progress;
-}
-
-/** Inserts a chunk; a product stored already (a repeated chunk, or an event got there first) is kept. */
-async function insertAll(
-  target: Collection<ProductDocument>,
-  chunk: readonly StoredProduct[],
-): Promise<void> {
-  try {
-    await target.insertMany(chunk.map(toDocument), { ordered: false });
-  } catch (error) {
-    const errors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
-    const duplicatesOnly = errors.length > 0 && errors.every((e) => e.code === duplicateKey);
-    if (!duplicatesOnly) throw error;
-  }
 }
