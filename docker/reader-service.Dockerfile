@@ -2,7 +2,7 @@
 # reader-service: gRPC on 5003, probes on 3003, metrics on 8003.
 #
 # The three service Dockerfiles differ only in SERVICE and its ports (writer-service adds a
-# `migrate` stage); docker/test/dockerfiles.unit.spec.ts keeps them in step. The `build` stage is
+# `migrate` stage); docker/test/dockerfiles.int.spec.ts keeps them in step. The `build` stage is
 # the same text in all three, so BuildKit compiles the workspace once and every image reuses it.
 
 ARG NODE_IMAGE=node:24.18.0-bookworm-slim
