@@ -1,6 +1,6 @@
 import type { Producer } from '@cqrs-products/kafka';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatcherRefusedError } from '../src/kafka/command-batcher.js';
 import { createCommandPublisher } from '../src/kafka/command-publisher.js';
 
@@ -25,9 +25,13 @@ function scriptedProducer() {
         answers.push((error) => (error ? reject(error) : resolve()));
       }),
   } as unknown as Producer;
+  // On the fake clock: the publisher's pause before a resend passes when the test says, not when
+  // a busy machine gets round to it.
   const answer = async (error?: Error) => {
-    for (let i = 0; i < 200 && answers.length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
-    answers.shift()?.(error);
+    for (let i = 0; i < 200 && answers.length === 0; i += 1) await vi.advanceTimersByTimeAsync(10);
+    const next = answers.shift();
+    if (!next) throw new Error('no send to answer within 2 s of the fake clock');
+    next(error);
   };
   return { producer, sends, answer };
 }
@@ -37,6 +41,13 @@ const command = (key: string) => ({
   type: 'ProductDelete' as const,
   key,
   value: { ProductID: key },
+});
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe('command publisher when Kafka fails', () => {

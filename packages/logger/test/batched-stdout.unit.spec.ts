@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { batchedDestination } from '../src/index.js';
 
 describe('batched log destination', () => {
@@ -19,13 +19,19 @@ describe('batched log destination', () => {
   });
   const written = () => readFileSync(file, 'utf8');
 
-  it('holds lines for the flush window, then writes them all in order', async () => {
-    const destination = batchedDestination(fd, { flushAfterMs: 30 });
-    destination.write('{"n":1}\n');
-    destination.write('{"n":2}\n');
-    expect(written()).toBe('');
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(written()).toBe('{"n":1}\n{"n":2}\n');
+  it('holds lines for the flush window, then writes them all in order', () => {
+    vi.useFakeTimers();
+    try {
+      const destination = batchedDestination(fd, { flushAfterMs: 30 });
+      destination.write('{"n":1}\n');
+      destination.write('{"n":2}\n');
+      vi.advanceTimersByTime(29);
+      expect(written()).toBe('');
+      vi.advanceTimersByTime(1);
+      expect(written()).toBe('{"n":1}\n{"n":2}\n');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('writes at once when the buffer reaches its bound, whatever the window', () => {
