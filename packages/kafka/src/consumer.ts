@@ -12,9 +12,11 @@ import {
 } from './consumer-types.js';
 import { sendToDeadLetter } from './dead-letter.js';
 import { classifyFailure } from './failure.js';
+import { fetchLimits } from './fetch-limits.js';
 import { startLagMonitor } from './lag.js';
 import { trackLiveness } from './liveness.js';
 import { createMessageRetries, where } from './message-retries.js';
+import { stoppedConsumerError } from './stopped-consumer.js';
 import { superviseConsumer } from './supervise.js';
 
 /**
@@ -187,7 +189,14 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-    eachBatch: (payload) => liveness.working(() => handleFetchedBatch(payload)),
+    eachBatch: (payload) => {
+      if (stopping) throw stoppedConsumerError();
+      return liveness.working(() => handleFetchedBatch(payload));
+    },
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    if (stopping)
+      log.warn({ groupId }, 'a stopped consumer joined its group again; it leaves at its first batch');
   });
   // Lag from the group's committed offsets, so it stays true while this member is not one.
   const lag = metrics ? startLagMonitor({ kafka, groupId, topics, metrics, log }) : undefined;
@@ -219,25 +228,6 @@ async function startConsumerOnce(options: ConsumerRunnerOptions): Promise<Consum
 }
 
 const done: MessageVerdict = { kind: 'done' };
-
-/** What one of our messages takes in a fetch response, about (protobuf value and headers: ~250 B). */
-const fetchBytesPerMessage = 512;
-
-/**
- * How much one fetch may bring: about two chunks per partition and at most 2 MiB in all. kafkajs
- * keeps a whole fetch response decoded in memory (four Buffers and a headers object per message)
- * until every partition batch in it is handled. Its defaults (1 MiB per partition, 10 MiB per
- * fetch) held ~40k messages during a backlog (15 MiB of Buffer objects alone, mostly promoted to
- * old space while they waited: bench/results/memory-profile.md); 2 MiB is ~8k messages, still
- * several chunks for every worker (`partitionsConsumedConcurrently`) per fetch.
- */
-function fetchLimits(maxBatchSize: number): { maxBytesPerPartition: number; maxBytes: number } {
-  const maxBytesPerPartition = Math.min(
-    1024 * 1024,
-    Math.max(64 * 1024, 2 * maxBatchSize * fetchBytesPerMessage),
-  );
-  return { maxBytesPerPartition, maxBytes: Math.min(2 * 1024 * 1024, 10 * maxBytesPerPartition) };
-}
 
 function batchHandlerOf({ handle, handleBatch }: ConsumerRunnerOptions): HandleBatch {
   if (handleBatch && !handle) return handleBatch;

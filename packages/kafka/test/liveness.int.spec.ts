@@ -1,9 +1,10 @@
 import { createRegistry, kafkaMetrics } from '@cqrs-products/metrics';
 import { uniqueName, until } from '@cqrs-products/testing';
-import type { Consumer } from 'kafkajs';
+import type { Consumer, ConsumerConfig } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTopics, type Kafka, startConsumer } from '../src/index.js';
 import { fetchGroupLag } from '../src/lag.js';
-import { type KafkaFixture, kafkaFixture } from './support/kafka-fixture.js';
+import { fastRetry, type KafkaFixture, kafkaFixture, silent } from './support/kafka-fixture.js';
 
 let fixture: KafkaFixture;
 beforeAll(async () => {
@@ -109,4 +110,84 @@ describe('consumer liveness', () => {
     expect(runner.health().stalled).toBeUndefined();
     expect(runner.health().member).toBe(true);
   }, 90_000);
+});
+
+describe('a consumer stopped while kafkajs is still joining its group', () => {
+  it('does not keep partitions: its messages reach the live consumer', async () => {
+    const topic = uniqueName('test_kafka');
+    await ensureTopics(fixture.kafka, [topic], { partitions: 2, replicationFactor: 1 });
+    const groupId = uniqueName('group');
+    const handled: string[] = [];
+    let release = () => {};
+    const busy = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await fixture.consume(topic, {
+      groupId,
+      handle: async ({ message }) => {
+        if (String(message.value) === 'hold') await busy;
+        handled.push(String(message.value));
+      },
+    });
+    // While the live member is busy with a message it cannot rejoin, so a new member's join
+    // waits on the broker: the window in which kafkajs's own restart of a crashed consumer is
+    // when a stop() comes (it returns at once and forgets the session still joining).
+    await fixture.producer.send({ topic, acks: -1, messages: [{ partition: 0, value: 'hold' }] });
+
+    // kafkajs restarts a crashed consumer with a new group session, and a stop() during that
+    // session's join returns at once and forgets it; the join then completes behind our back.
+    // Starting a consumer whose run() does not wait for its join makes that race certain.
+    const racing: Kafka = Object.create(fixture.kafka);
+    let joining = () => {};
+    const joinSent = new Promise<void>((resolve) => {
+      joining = resolve;
+    });
+    racing.consumer = (config: ConsumerConfig) => {
+      // The broker waits this long for a member whose join was cut off by the stop (60 s by default).
+      const consumer = fixture.kafka.consumer({ ...config, rebalanceTimeout: 5_000 });
+      consumer.on(consumer.events.REQUEST, ({ payload }) => {
+        if (payload.apiName === 'FindCoordinator' || payload.apiName === 'GroupCoordinator') joining();
+      });
+      return {
+        ...consumer,
+        run: async (runConfig) => {
+          void consumer.run(runConfig);
+        },
+      };
+    };
+    const stopped = await startConsumer({
+      kafka: racing,
+      groupId,
+      topics: [topic],
+      deadLetterProducer: fixture.producer,
+      log: silent,
+      retry: fastRetry,
+      handle: async () => {},
+    });
+    let strayJoins = 0;
+    stopped.consumer.on(stopped.consumer.events.GROUP_JOIN, () => {
+      strayJoins++;
+    });
+    await joinSent;
+    await new Promise((r) => setTimeout(r, 500));
+    await stopped.stop();
+    release();
+    await until(() => strayJoins > 0, {
+      what: 'the stopped consumer joining its group anyway',
+      timeoutMs: 30_000,
+    });
+
+    await fixture.producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { partition: 0, value: 'to-0' },
+        { partition: 1, value: 'to-1' },
+      ],
+    });
+    await until(() => handled.includes('to-0') && handled.includes('to-1'), {
+      what: 'both messages handled by the live consumer',
+      timeoutMs: 60_000,
+    });
+  }, 120_000);
 });
