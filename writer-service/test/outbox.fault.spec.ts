@@ -87,9 +87,8 @@ describe('with Kafka stopped after the PostgreSQL commit', () => {
       expect(ready.status).toBe(503);
       // The relay keeps trying meanwhile, but marks nothing it could not send. Waited for, not
       // slept: a round's worth of failed sends of the three rows (every round takes all of
-      // them), so the rows below were looked at and refused, not merely not reached yet. One
-      // round, not two: a longer outage also tests how the command consumer comes back after
-      // kafkajs has given up, which failed twice in CI and is its own open problem (issue 11).
+      // them), so the rows below were looked at and refused, not merely not reached yet. How
+      // the command consumer comes back from a longer outage is command-consumer-outage.fault's.
       const created = writer.topics.events.created;
       const failedBefore = await failedSends(created);
       await until(async () => (await failedSends(created)) >= failedBefore + during.length, {
