@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { AppError, assertUniqueCodes, commonErrors, defineErrors } from '@cqrs-products/errors';
-import { readSources } from '@cqrs-products/testing';
+import { checkCatalogue } from '@cqrs-products/testing/error-catalogue';
 import { errorCodes, type FastifyError, type FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { errors, gatewayCatalogue, gatewayErrors } from '../src/errors.js';
@@ -112,43 +111,25 @@ const expected = {
   INTERNAL: ['urn:cqrs-products:problem:internal', 500, false],
 } as const;
 
-describe("the gateway's factories, one per code", () => {
-  it('cover exactly the codes of the table', () => {
-    expect(Object.keys(errors).sort()).toEqual(Object.keys(expected).sort());
-  });
-
-  it.each(Object.entries(expected))('%s -> type, HTTP, retryable: %j', (code, [type, status, retryable]) => {
-    const error = errors[code as keyof typeof expected]('detail');
-    expect(error).toMatchObject({ code, retryable, spec: { httpStatus: status } });
-    expect(problemOf(error)).toMatchObject({ type, status });
-  });
-
-  it('declare retryability on every entry instead of relying on the default', () => {
-    const undeclared = Object.entries(gatewayCatalogue).filter(
-      ([, spec]) => typeof spec.retryable !== 'boolean',
-    );
-    expect(undeclared.map(([code]) => code)).toEqual([]);
-  });
+const { filesMatching } = checkCatalogue({
+  service: 'gateway',
+  catalogue: gatewayCatalogue,
+  factories: errors,
+  expected,
+  eachCode: [
+    '%s -> type, HTTP, retryable: %j',
+    (code, error, [type, status, retryable]) => {
+      expect(error).toMatchObject({ code, retryable, spec: { httpStatus: status } });
+      expect(problemOf(error)).toMatchObject({ type, status });
+    },
+  ],
+  sources: new URL('../src', import.meta.url),
+  mustRead: ['errors.ts', 'http/problem.ts'],
 });
 
-describe('one module of errors', () => {
-  const sources = readSources(fileURLToPath(new URL('../src', import.meta.url)));
-  const filesMatching = (pattern: RegExp) => sources.filter((f) => pattern.test(f.text)).map((f) => f.path);
-
-  it('reads the sources (so the checks below check something)', () => {
-    expect(sources.map((f) => f.path)).toEqual(expect.arrayContaining(['errors.ts', 'http/problem.ts']));
-  });
-
-  it('makes its factories once, in errors.ts: no other module defines codes or builds an AppError', () => {
-    expect(filesMatching(/\bdefineErrors\(|\bnew AppError\(/)).toEqual(['errors.ts']);
-  });
-
+describe('one module of errors (gateway): problem types', () => {
   it("writes problem types only from catalogue codes (problem.ts), and names Fastify's codes only in their table", () => {
     expect(filesMatching(/urn:cqrs-products:problem/)).toEqual(['http/problem.ts']);
     expect(filesMatching(/FST_ERR_/)).toEqual(['http/framework-errors.ts']);
-  });
-
-  it("takes the shared codes from its own errors.ts, not the package's factories", () => {
-    expect(filesMatching(/import\s*\{[^}]*\berrors\b[^}]*\}\s*from\s*'@cqrs-products\/errors'/)).toEqual([]);
   });
 });

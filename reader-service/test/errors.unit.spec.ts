@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { assertUniqueCodes, commonErrors, GrpcStatus } from '@cqrs-products/errors';
-import { readSources } from '@cqrs-products/testing';
+import { checkCatalogue } from '@cqrs-products/testing/error-catalogue';
 import { describe, expect, it } from 'vitest';
 import { readerCatalogue, readerErrorCatalogue, readerErrors } from '../src/errors.js';
 
@@ -30,41 +29,18 @@ const expected = {
   INVALID_EVENT: [400, GrpcStatus.INVALID_ARGUMENT, false],
 } as const;
 
-describe("the reader's factories, one per code", () => {
-  it('cover exactly the codes of the table: the shared ones and the reader own', () => {
-    expect(Object.keys(readerErrors).sort()).toEqual(Object.keys(expected).sort());
-  });
-
-  it.each(Object.entries(expected))(
+checkCatalogue({
+  service: 'reader',
+  catalogue: readerCatalogue,
+  factories: readerErrors,
+  expected,
+  eachCode: [
     '%s -> HTTP, gRPC, retryable: %j',
-    (code, [httpStatus, grpcStatus, retryable]) => {
-      const error = readerErrors[code as keyof typeof expected]('detail');
+    (code, error, [httpStatus, grpcStatus, retryable]) => {
       expect(error).toMatchObject({ code, retryable, spec: { httpStatus, grpcStatus } });
       expect(error.message).toMatch(/: detail$/);
     },
-  );
-
-  it('declare retryability on every entry instead of relying on the default', () => {
-    const undeclared = Object.entries(readerCatalogue).filter(
-      ([, spec]) => typeof spec.retryable !== 'boolean',
-    );
-    expect(undeclared.map(([code]) => code)).toEqual([]);
-  });
-});
-
-describe('one module of errors', () => {
-  const sources = readSources(fileURLToPath(new URL('../src', import.meta.url)));
-  const filesMatching = (pattern: RegExp) => sources.filter((f) => pattern.test(f.text)).map((f) => f.path);
-
-  it('reads the sources (so the checks below check something)', () => {
-    expect(sources.map((f) => f.path)).toEqual(expect.arrayContaining(['errors.ts', 'start.ts']));
-  });
-
-  it('makes its factories once, in errors.ts: no other module defines codes or builds an AppError', () => {
-    expect(filesMatching(/\bdefineErrors\(|\bnew AppError\(/)).toEqual(['errors.ts']);
-  });
-
-  it("takes the shared codes from its own errors.ts, not the package's factories", () => {
-    expect(filesMatching(/import\s*\{[^}]*\berrors\b[^}]*\}\s*from\s*'@cqrs-products\/errors'/)).toEqual([]);
-  });
+  ],
+  sources: new URL('../src', import.meta.url),
+  mustRead: ['errors.ts', 'start.ts'],
 });
