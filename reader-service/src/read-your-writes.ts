@@ -34,7 +34,7 @@ export interface ReadYourWritesDeps {
  * 10 ms costs one or two Redis reads per round and no gRPC round trip, whichever instance
  * projected the change. MongoDB is never polled (FerretDB scans for a filtered read): when Redis
  * cannot vouch for the product (index incomplete, key awaiting repair, Redis down), one ordinary
- * read decides at once.
+ * read decides at once; while a projection is writing it (a write mark), Redis is polled on.
  */
 export function createReadYourWrites(deps: ReadYourWritesDeps) {
   const { cache, tokens, lookup, timeoutMs } = deps;
@@ -60,21 +60,30 @@ export function createReadYourWrites(deps: ReadYourWritesDeps) {
           ? `the change of command ${freshness.consistencyToken} to ${productId} is not applied yet`
           : `version ${required} of ${productId} is not applied yet`,
       );
+    const readOnce = async (version: number): Promise<StoredProduct> => {
+      const stored = await lookup(productId);
+      if (stored && storedVersion(stored) >= version) return stored;
+      throw notYet();
+    };
     for (;;) {
       if (required === undefined && freshness.consistencyToken) {
         const produced = await tokenVersion(productId, freshness.consistencyToken);
         if (produced !== undefined) required = Math.max(minVersion, produced);
       }
+      let writing = false;
       if (required !== undefined) {
         const cached = await cache.lookup(productId);
         if (cached.kind === 'hit' && storedVersion(cached.stored) >= required) return cached.stored;
-        if (cached.kind === 'unknown') {
-          const stored = await lookup(productId);
-          if (stored && storedVersion(stored) >= required) return stored;
-          throw notYet();
-        }
+        // A projection is between MongoDB and Redis for it: its cache write ends the mark, so
+        // Redis is polled on; only a mark that outlasts the wait (a failed write awaiting repair)
+        // costs the one ordinary read.
+        writing = cached.kind === 'writing';
+        if (cached.kind === 'unknown') return readOnce(required);
       }
-      if (Date.now() + pollMs > deadline) throw notYet();
+      if (Date.now() + pollMs > deadline) {
+        if (writing && required !== undefined) return readOnce(required);
+        throw notYet();
+      }
       await sleep(pollMs);
     }
   };

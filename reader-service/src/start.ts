@@ -107,6 +107,7 @@ export async function start(config: Config): Promise<ReaderService> {
         chunkSize: indexConfig.warmUpChunk,
         retryMs: indexConfig.retryMs,
         warmUps: cacheMetricSet.warmUps,
+        repairs: { log: repairLog, findMany: (ids) => repository.findMany(ids) },
       })
     : undefined;
   const cache = createProductCache({

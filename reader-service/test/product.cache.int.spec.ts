@@ -94,27 +94,35 @@ describe('product cache', () => {
     dead.disconnect();
   });
 
-  it('stops trusting an entry whose update failed, and removes it once Redis answers again', async () => {
+  it('sends a write its client could not send (connection not back yet, Redis up) on a fresh connection', async () => {
     const client = newClient();
     await until(() => client.status === 'ready', { timeoutMs: 5_000, what: 'redis ready' });
     cache = newCache(client);
     const id = newProductId();
     await cache.remember(live(id, 1));
 
-    client.disconnect(); // Redis unreachable while version 2 is applied
+    client.disconnect(); // this instance's connection is down, Redis is not
     await until(() => client.status === 'end', { timeoutMs: 5_000, what: 'client disconnected' });
     await cache.remember(live(id, 2));
-    await client.connect();
 
-    // Redis still holds version 1, but the cache must not serve it.
-    expect(await redis.hget(`${keyPrefix}${id}`, 'version')).toBe('1');
+    expect(await redis.hget(`${keyPrefix}${id}`, 'version')).toBe('2');
+  });
+
+  it('stops trusting an entry whose update failed on both connections, and removes it once Redis answers again', async () => {
+    cache = newCache();
+    const id = newProductId();
+    await cache.remember(live(id, 1));
+    // A value no cache script can update: the write of version 2 fails on any connection.
+    await redis.set(`${keyPrefix}${id}`, 'not a hash');
+
+    await cache.remember(live(id, 2));
+
     expect(await cache.get(id)).toBeUndefined();
     await until(async () => (await redis.exists(`${keyPrefix}${id}`)) === 0, {
       timeoutMs: 5_000,
-      what: 'stale entry removed',
+      what: 'entry that failed removed',
     });
     await cache.remember(live(id, 2));
     expect(await cache.get(id)).toEqual(live(id, 2));
-    client.disconnect();
   });
 });

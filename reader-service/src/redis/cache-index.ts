@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Counter } from '@cqrs-products/metrics';
 import type { Redis } from 'ioredis';
 import type { StoredProduct } from '../domain/product.js';
+import type { CacheRepairLog, PendingRepairs } from '../mongo/cache-repair.repository.js';
 import { createCacheStore } from './cache-store.js';
 import type { IndexJudge, IndexTrust } from './product.cache.js';
 
@@ -23,7 +24,18 @@ export interface CacheIndexOptions {
   /** How long after an attempt that left the index incomplete this instance tries again. */
   readonly retryMs: number;
   readonly warmUps?: Counter<'outcome'>;
+  /**
+   * The shared repair log (MongoDB) and where to read the products it names: the warm-up settles
+   * it before it declares the index complete. Without it, only the scan counts.
+   */
+  readonly repairs?: {
+    readonly log: Pick<CacheRepairLog, 'pending' | 'done'>;
+    findMany(productIds: readonly string[]): Promise<StoredProduct[]>;
+  };
 }
+
+/** Keys recorded during one warm-up that it rewrites by id; more make it try again later. */
+const repairsByIdLimit = 500;
 
 export interface CacheIndex extends IndexJudge {
   /** Learns which Redis it talks to, warns about an evicting policy, warms up if needed. Never throws. */
@@ -92,17 +104,29 @@ export function createCacheIndex(options: CacheIndexOptions): CacheIndex {
       );
     }, options.lockMs / 3);
     let products = 0;
+    const writeAll = async (batch: readonly StoredProduct[]) => {
+      if (lost || stopping) throw new Error(stopping ? 'stopping' : 'warm-up lock lost');
+      const failed = await store.write(batch, 0);
+      if (failed.length > 0) throw new Error(`${failed.length} entries could not be written`);
+    };
     try {
+      // Every record already in the log is of a MongoDB write done before the scan starts (a
+      // write is recorded only after it), so the scan rewrites those products anyway.
+      const before = await options.repairs?.log.pending(repairsByIdLimit);
       for await (const chunk of options.scan(options.chunkSize)) {
-        if (lost || stopping) throw new Error(stopping ? 'stopping' : 'warm-up lock lost');
-        const failed = await store.write(chunk, 0);
-        if (failed.length > 0) throw new Error(`${failed.length} entries could not be written`);
+        await writeAll(chunk);
         products += chunk.length;
       }
+      const settled = await settleRepairsRecordedDuring(before, writeAll);
       if ((await store.scripts.completeIndex(store.lockKey, store.markerKey, token, marker)) !== 1) {
         throw new Error('warm-up lock lost (Redis lost its data or the lock expired)');
       }
-      log.info({ products, ms: Date.now() - started }, 'cache index complete');
+      await options.repairs?.log
+        .done(settled)
+        .catch((error: unknown) =>
+          log.warn({ err: error }, 'settled cache repairs not removed from the log'),
+        );
+      log.info({ products, repaired: settled.length, ms: Date.now() - started }, 'cache index complete');
       options.warmUps?.inc({ outcome: 'completed' });
     } catch (error) {
       await store.scripts.releaseLock(store.lockKey, token).catch(() => {});
@@ -110,6 +134,27 @@ export function createCacheIndex(options: CacheIndexOptions): CacheIndex {
     } finally {
       clearInterval(renew);
     }
+  };
+
+  /**
+   * A write whose cache write failed during the scan may be of a product the scan had read
+   * before it: its record is in the log by now, written after its MongoDB write, so reading the
+   * products once more now rewrites them from their current state. Returns every record the
+   * scan and this settled. (A write still in flight now carries a write mark, product.cache.ts.)
+   */
+  const settleRepairsRecordedDuring = async (
+    before: PendingRepairs | undefined,
+    writeAll: (batch: readonly StoredProduct[]) => Promise<void>,
+  ): Promise<PendingRepairs['entryIds']> => {
+    const { repairs } = options;
+    if (!repairs || !before) return [];
+    const after = await repairs.log.pending(repairsByIdLimit);
+    const known = new Set(before.entryIds.map(String));
+    const recorded = after.entryIds.filter((id) => !known.has(String(id)));
+    if (recorded.length === 0) return before.entryIds;
+    if (after.all) throw new Error(`${recorded.length} repairs of every entry recorded during the warm-up`);
+    await writeAll(await repairs.findMany(after.productIds));
+    return [...new Set([...before.entryIds, ...after.entryIds])];
   };
 
   const isComplete = async () => Boolean(runId) && (await redis.get(store.markerKey)) === runId;

@@ -9,25 +9,59 @@ import type { ChainableCommander, Redis } from 'ioredis';
  * same reason: a deleted entry would forget the version that guards it. TTL 0 means no expiry
  * (the entry is part of the complete index, see cache-index.ts); a refused write still removes an
  * expiry an earlier, TTL-based writer left, or that entry would vanish from the index later.
+ * KEYS[2] is the entry's write marks (below): a token in ARGV[4] leaves them with the write, in
+ * the same step, so no reader sees the mark gone and the entry old; last, so a write that fails
+ * (a script stops at its error, keeping what it did before) keeps the mark.
  */
 const rememberProduct = `
+local written = 0
 local current = tonumber(redis.call('HGET', KEYS[1], 'version'))
-if current and current >= tonumber(ARGV[1]) then
-  if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1]) end
-  return 0
+if not current or current < tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'version', ARGV[1], 'doc', ARGV[2])
+  written = 1
 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'doc', ARGV[2])
-if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('EXPIRE', KEYS[1], ARGV[3]) end
-return 1
+if ARGV[3] == '0' then redis.call('PERSIST', KEYS[1]) elseif written == 1 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('ZREM', KEYS[2], ARGV[4]) end
+return written
+`;
+
+const nowMs = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+`;
+
+/*
+ * Write marks: a sorted set per product of the writers (one token per reader process) that are
+ * between its MongoDB write and its Redis write, scored by when the mark lapses. While a mark
+ * holds, no instance answers the product from Redis (its entry may be older than MongoDB) and a
+ * failed Redis write keeps it until a repair rewrites the entry. The lapse only frees a mark whose
+ * writer died; the set itself expires with its last mark.
+ */
+const markWriting = `${nowMs}
+local ms = tonumber(ARGV[2])
+for i = 1, #KEYS do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
+  redis.call('ZADD', KEYS[i], now + ms, ARGV[1])
+  if redis.call('PTTL', KEYS[i]) < ms then redis.call('PEXPIRE', KEYS[i], ms) end
+end
+return #KEYS
 `;
 
 /**
- * Entries and the completeness marker read atomically, so a miss is judged against the same
- * instant: KEYS are the entries, then the marker (answered first).
+ * Entries, their write marks and the completeness marker read atomically, so a miss is judged
+ * against the same instant: KEYS are the entries, then their marks in the same order, then the
+ * marker (answered first). An entry with a live mark answers 0 instead of its document.
  */
-const lookupProducts = `
+const lookupProducts = `${nowMs}
+local n = (#KEYS - 1) / 2
 local found = { redis.call('GET', KEYS[#KEYS]) }
-for i = 1, #KEYS - 1 do found[i + 1] = redis.call('HGET', KEYS[i], 'doc') end
+for i = 1, n do
+  if redis.call('ZCOUNT', KEYS[n + i], '(' .. now, '+inf') > 0 then
+    found[i + 1] = 0
+  else
+    found[i + 1] = redis.call('HGET', KEYS[i], 'doc')
+  end
+end
 return found
 `;
 
@@ -54,7 +88,8 @@ return 1
 `;
 
 const definitions = {
-  rememberProduct: { numberOfKeys: 1, lua: rememberProduct },
+  rememberProduct: { numberOfKeys: 2, lua: rememberProduct },
+  markWriting: { lua: markWriting },
   // The number of keys is the call's first argument.
   lookupProducts: { lua: lookupProducts, readOnly: true },
   extendLock: { numberOfKeys: 1, lua: extendLock },
@@ -63,16 +98,32 @@ const definitions = {
 };
 
 export interface CacheScripts {
-  rememberProduct(key: string, version: number, doc: string, ttlSeconds: number): Promise<number>;
-  /** The marker, then each entry's document. */
-  lookupProducts(numberOfKeys: number, ...keys: string[]): Promise<(string | null)[]>;
+  rememberProduct(
+    key: string,
+    marksKey: string,
+    version: number,
+    doc: string,
+    ttlSeconds: number,
+    token: string,
+  ): Promise<number>;
+  /** Marks keys (the first argument says how many) as being written by `token` for `ms`. */
+  markWriting(numberOfKeys: number, ...keysThenTokenAndMs: (string | number)[]): Promise<number>;
+  /** The marker, then each entry's document, or 0 for an entry being written. */
+  lookupProducts(numberOfKeys: number, ...keys: string[]): Promise<(string | number | null)[]>;
   extendLock(lockKey: string, token: string, ms: number): Promise<number>;
   releaseLock(lockKey: string, token: string): Promise<number>;
   completeIndex(lockKey: string, markerKey: string, token: string, marker: string): Promise<number>;
 }
 
 export type ScriptPipeline = ChainableCommander & {
-  rememberProduct(key: string, version: number, doc: string, ttlSeconds: number): ScriptPipeline;
+  rememberProduct(
+    key: string,
+    marksKey: string,
+    version: number,
+    doc: string,
+    ttlSeconds: number,
+    token: string,
+  ): ScriptPipeline;
 };
 
 /**

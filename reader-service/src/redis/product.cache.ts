@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type StoredProduct, storedId } from '../domain/product.js';
 import type { CacheMetrics } from '../metrics.js';
 import type { CacheRepairLog } from '../mongo/cache-repair.repository.js';
-import { type CacheEntries, createCacheStore } from './cache-store.js';
+import { type CacheEntries, type CacheStore, createCacheStore, type WriterMarks } from './cache-store.js';
+import { onFreshConnection } from './fresh-connection.js';
 
 export interface CacheLog {
   warn(obj: object, msg: string): void;
@@ -13,9 +15,15 @@ export type CacheLookup =
   /** The index is complete and holds no entry: MongoDB holds no such product either. */
   | { readonly kind: 'absent' }
   /** Redis cannot answer for this product now: ask MongoDB. */
-  | { readonly kind: 'unknown' };
+  | { readonly kind: 'unknown' }
+  /**
+   * An instance is between this product's MongoDB write and its Redis write (or that Redis write
+   * failed and awaits repair): the entry may be older than MongoDB. Ask MongoDB, or look again.
+   */
+  | { readonly kind: 'writing' };
 
 const unknown: CacheLookup = { kind: 'unknown' };
+const writing: CacheLookup = { kind: 'writing' };
 const absent: CacheLookup = { kind: 'absent' };
 
 /** How far Redis' answers can be trusted, judged from the completeness marker (cache-index.ts). */
@@ -31,6 +39,15 @@ export interface RepairSource {
   scan(chunkSize: number): AsyncIterable<StoredProduct[]>;
 }
 
+/** The marks of one batch's products, from before its MongoDB write until its cache write. */
+export interface WriteMarks {
+  readonly productIds: readonly string[];
+  /** Whether Redis holds the marks (it may have been unreachable). */
+  readonly marked: boolean;
+  /** The batch is done with them (written, or failed and to come again); never throws. */
+  end(): void;
+}
+
 export interface ProductCache {
   lookup(productId: string): Promise<CacheLookup>;
   /** Lookups in one Redis round trip, in the order asked for. */
@@ -38,11 +55,17 @@ export interface ProductCache {
   /** The cached document, or undefined when Redis cannot answer (a miss, a failure, a key awaiting repair). */
   get(productId: string): Promise<StoredProduct | undefined>;
   /**
-   * Writes the states a batch left in MongoDB, in one round trip, never moving an entry back. An
-   * entry whose write failed is not trusted until repaired. Throws only when that could not be
-   * recorded durably (the batch must then come again).
+   * Marks the products of a batch as being written, before its MongoDB write: until the batch's
+   * cache write (or, if that fails, a repair) no instance answers them from Redis, because the
+   * entry there is older than MongoDB meanwhile. Never throws (unmarked when Redis is unreachable).
    */
-  rememberAll(batch: readonly StoredProduct[]): Promise<void>;
+  markWriting(productIds: readonly string[]): Promise<WriteMarks>;
+  /**
+   * Writes the states a batch left in MongoDB, in one round trip, never moving an entry back, and
+   * removes the batch's marks with them. An entry whose write failed is not trusted until
+   * repaired. Throws only when that could not be recorded durably (the batch must then come again).
+   */
+  rememberAll(batch: readonly StoredProduct[], marks?: WriteMarks): Promise<void>;
   /** `rememberAll` of one that never throws. */
   remember(stored: StoredProduct): Promise<void>;
   /** Fills the cache after a MongoDB read; best effort (nothing to repair if it fails). */
@@ -72,6 +95,13 @@ export interface ProductCacheOptions {
   readonly repairIntervalMs?: number;
   /** Beyond this many keys awaiting repair, every entry is repaired (one scan) instead. */
   readonly maxRepairKeys?: number;
+  /**
+   * How long a write mark holds unless its writer removes it (a batch's MongoDB and search writes
+   * take seconds at most); past it, only a dead writer's marks are left, and they lapse.
+   */
+  readonly writeMarkMs?: number;
+  /** Connect timeout of the one fresh connection a failed write is tried again on. */
+  readonly freshConnectTimeoutMs?: number;
 }
 
 /** Up to this many keys are repaired by id (one `$in` query); more cost one full scan anyway. */
@@ -90,6 +120,13 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
   const { ttlSeconds, log, index, source, repairLog } = options;
   const store = createCacheStore(options.redis, options.keyPrefix, options.metrics?.db);
   const maxRepairKeys = options.maxRepairKeys ?? 10_000;
+  const writeMarkMs = options.writeMarkMs ?? 60_000;
+  const freshConnectTimeoutMs = options.freshConnectTimeoutMs ?? 500;
+  // One writer token per process: a batch that fails and comes again marks under the same token,
+  // so its later write removes the mark the failed attempt left.
+  const token = randomUUID();
+  // This process' batches in flight per product: a write removes the mark only when it is the last.
+  const inFlight = new Map<string, number>();
   // Each mark has a generation, so a repair clears only the marks made before it read MongoDB.
   const needRepair = new Map<string, number>();
   let generation = 0;
@@ -121,8 +158,32 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
     return allSince !== undefined;
   };
 
+  /** This process' marks on these products, unless another of its batches still writes one. */
+  const ownMarks = (batch: readonly StoredProduct[], leaving?: WriteMarks): WriterMarks => ({
+    token,
+    productIds: new Set(
+      batch
+        .map(storedId)
+        .filter((id) => (inFlight.get(id) ?? 0) <= (leaving?.productIds.includes(id) ? 1 : 0)),
+    ),
+  });
+
+  /**
+   * One write on the shared client, and what failed once more on a fresh connection (see
+   * fresh-connection.ts). Returns the products whose write still failed or may not have happened.
+   */
+  const writeOrRetry = async (batch: readonly StoredProduct[], unmark: WriterMarks): Promise<string[]> => {
+    const failed = new Set(await store.write(batch, ttlSeconds, unmark));
+    if (failed.size === 0) return [];
+    const again = batch.filter((stored) => failed.has(storedId(stored)));
+    return onFreshConnection(options.redis, freshConnectTimeoutMs, (client) =>
+      storeOn(client).write(again, ttlSeconds, unmark),
+    ).catch(() => [...failed]);
+  };
+  const storeOn = (client: Redis): CacheStore => createCacheStore(client, options.keyPrefix);
+
   const rewrite = async (batch: readonly StoredProduct[]): Promise<void> => {
-    const failed = await store.write(batch, ttlSeconds);
+    const failed = await store.write(batch, ttlSeconds, ownMarks(batch));
     if (failed.length > 0) throw new Error(`${failed.length} cache entries could not be rewritten`);
   };
 
@@ -171,11 +232,15 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
   };
 
   /** What Redis' answer for one product is worth, judged by the marker read with it. */
-  const judge = (stored: StoredProduct | undefined, marker: string | null): CacheLookup => {
+  const judge = (stored: StoredProduct | undefined, marked: boolean, marker: string | null): CacheLookup => {
     const trust = index ? index.trust(marker) : 'partial';
     if (trust === 'none') {
       count('untrusted');
       return unknown;
+    }
+    if (marked) {
+      count('writing');
+      return writing;
     }
     if (stored) {
       count('hit');
@@ -201,13 +266,38 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
     let next = 0;
     return productIds.map((_, i) => {
       if (bypassed[i]) return unknown;
-      const stored = entries?.stored[next++];
-      return entries ? judge(stored, entries.marker) : unknown;
+      const at = next++;
+      return entries ? judge(entries.stored[at], entries.writing[at] ?? false, entries.marker) : unknown;
     });
   };
 
-  const rememberAll = async (batch: readonly StoredProduct[]): Promise<void> => {
-    const failed = await store.write(batch, ttlSeconds);
+  const markWriting = async (productIds: readonly string[]): Promise<WriteMarks> => {
+    const ids = [...new Set(productIds)];
+    for (const id of ids) inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      for (const id of ids) {
+        const left = (inFlight.get(id) ?? 1) - 1;
+        if (left > 0) inFlight.set(id, left);
+        else inFlight.delete(id);
+      }
+    };
+    const mark = (on: CacheStore) => on.markWriting(ids, token, writeMarkMs);
+    const marked = await mark(store).then(
+      () => true,
+      () =>
+        onFreshConnection(options.redis, freshConnectTimeoutMs, (client) => mark(storeOn(client))).then(
+          () => true,
+          () => false,
+        ),
+    );
+    return { productIds: ids, marked, end };
+  };
+
+  const rememberAll = async (batch: readonly StoredProduct[], marks?: WriteMarks): Promise<void> => {
+    const failed = await writeOrRetry(batch, ownMarks(batch, marks));
     if (failed.length === 0) return;
     // Whether the writes happened is unknown; the entries must not be trusted until rewritten.
     log.warn({ products: failed.length }, 'cache write failed, entries scheduled for repair');
@@ -220,6 +310,7 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
   return {
     lookup,
     lookupMany,
+    markWriting,
     get: async (productId) => {
       const found = await lookup(productId);
       return found.kind === 'hit' ? found.stored : undefined;
