@@ -1,5 +1,5 @@
 import { assertUniqueCodes, commonErrors, GrpcStatus, isAppError } from '@cqrs-products/errors';
-import { checkCatalogue } from '@cqrs-products/testing/error-catalogue';
+import { checkCatalogue, statusRows } from '@cqrs-products/testing/error-catalogue';
 import { describe, expect, it } from 'vitest';
 import { writerCatalogue, writerErrorCatalogue, writerErrors } from '../src/errors.js';
 
@@ -37,13 +37,7 @@ checkCatalogue({
   catalogue: writerCatalogue,
   factories: writerErrors,
   expected,
-  eachCode: [
-    '%s -> HTTP, gRPC, retryable: %j',
-    (code, error, [httpStatus, grpcStatus, retryable]) => {
-      expect(error).toMatchObject({ code, retryable, spec: { httpStatus, grpcStatus } });
-      expect(error.message).toMatch(/: detail$/);
-    },
-  ],
+  eachCode: statusRows,
   sources: new URL('../src', import.meta.url),
   mustRead: ['errors.ts', 'start.ts'],
 });

@@ -19,6 +19,18 @@ export interface CatalogueUnderTest<E, X extends Readonly<Record<string, readonl
   readonly mustRead: readonly string[];
 }
 
+/** A row of a catalogue served over gRPC: [HTTP status, gRPC status, retryable]. */
+export type StatusRow = readonly [httpStatus: number, grpcStatus: number, retryable: boolean];
+
+/** The row check of the services that answer over gRPC: the statuses, and the detail in the message. */
+export const statusRows = [
+  '%s -> HTTP, gRPC, retryable: %j',
+  (code: string, error: { readonly message: string }, [httpStatus, grpcStatus, retryable]: StatusRow) => {
+    expect(error).toMatchObject({ code, retryable, spec: { httpStatus, grpcStatus } });
+    expect(error.message).toMatch(/: detail$/);
+  },
+] as const;
+
 /**
  * The checks every catalogue owes, as tests: one factory per code of the table, each row's
  * statuses, retryability declared on every entry, and one module of errors (factories made only in
