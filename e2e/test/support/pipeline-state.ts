@@ -1,4 +1,11 @@
-import { decodeMessage, type KafkaMessageName, productTopics } from '@cqrs-products/contracts';
+import {
+  decodeMessage,
+  fromProductRow,
+  type KafkaMessageName,
+  type ProductRow,
+  productColumns,
+  productTopics,
+} from '@cqrs-products/contracts';
 import { deadLetterTopic } from '@cqrs-products/kafka';
 import type { Stack } from '@cqrs-products/testing';
 import type { Redis } from 'ioredis';
@@ -36,13 +43,6 @@ export interface CheckInputs {
   readonly expectedDeadLetters: number;
 }
 
-interface ProductRow {
-  product_id: string;
-  name: string;
-  description: string;
-  price: number;
-  version: string;
-}
 interface OutboxRow {
   aggregate_id: string;
   message_type: KafkaMessageName;
@@ -72,9 +72,10 @@ export async function checkPipeline(inputs: CheckInputs): Promise<PipelineCheck>
   const pool = stack.database.pool;
 
   const products = new Map(
-    (
-      await pool.query<ProductRow>('SELECT product_id, name, description, price, version FROM products')
-    ).rows.map((row) => [row.product_id, row]),
+    (await pool.query<ProductRow>(`SELECT ${productColumns} FROM products`)).rows.map((row) => [
+      row.product_id,
+      fromProductRow(row),
+    ]),
   );
   const outbox = (
     await pool.query<OutboxRow>(
@@ -121,12 +122,8 @@ export async function checkPipeline(inputs: CheckInputs): Promise<PipelineCheck>
     } else if (!row) {
       problems.push(`${id}: missing in PostgreSQL (want v${want.version})`);
     } else {
-      const got = {
-        name: row.name,
-        description: row.description,
-        price: row.price,
-        version: Number(row.version),
-      };
+      const { name, description, price, version } = row;
+      const got = { name, description, price, version };
       if (!sameProduct(got, want)) problems.push(`${id}: PostgreSQL ${show(got)} but accepted ${show(want)}`);
     }
 

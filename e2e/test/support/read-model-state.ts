@@ -1,4 +1,10 @@
-import { decodeMessage, type KafkaMessageName } from '@cqrs-products/contracts';
+import {
+  decodeMessage,
+  fromProductRow,
+  type KafkaMessageName,
+  type ProductRow,
+  productColumns,
+} from '@cqrs-products/contracts';
 import type { Stack } from '@cqrs-products/testing';
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
@@ -38,16 +44,9 @@ export async function truth(stack: Stack): Promise<Map<string, TruthEntry>> {
     const event = decodeMessage(row.message_type, row.payload) as { Version: number };
     state.set(row.aggregate_id, { version: Number(event.Version), deleted: true });
   }
-  const products = await pool.query<{
-    product_id: string;
-    name: string;
-    description: string;
-    price: number;
-    version: string;
-  }>('SELECT product_id, name, description, price, version FROM products');
-  for (const row of products.rows) {
-    const { name, description, price } = row;
-    state.set(row.product_id, { version: Number(row.version), deleted: false, name, description, price });
+  const products = await pool.query<ProductRow>(`SELECT ${productColumns} FROM products`);
+  for (const { productId, version, name, description, price } of products.rows.map(fromProductRow)) {
+    state.set(productId, { version, deleted: false, name, description, price });
   }
   return state;
 }

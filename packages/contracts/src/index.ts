@@ -34,6 +34,7 @@ export {
   productCommandMessage,
 } from './product-commands.js';
 export { type EncodedProductMessage, encodeProductMessage, type ProductMessage } from './product-message.js';
+export { fromProductRow, type ProductRow, productColumns } from './product-row.js';
 export { type ProductInput, paging, productFields, productInputSchema } from './product-schema.js';
 export { type LoadedProto, loadReaderProto, loadWriterProto, protoDir, protoLoaderOptions } from './proto.js';
 export { fromTimestamp, toTimestamp } from './timestamp.js';

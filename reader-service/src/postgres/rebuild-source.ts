@@ -1,37 +1,16 @@
+import { fromProductRow, type ProductRow, productColumns } from '@cqrs-products/contracts';
 import pg from 'pg';
 import type { StoredProduct } from '../domain/product.js';
 import { parseProductEvent } from '../kafka/product-event.parser.js';
 import type { RebuildSource } from '../rebuild/source.js';
 
-interface ProductRow {
-  product_id: string;
-  name: string;
-  description: string;
-  price: number;
-  version: string;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const columns = 'product_id, name, description, price, version, created_at, updated_at';
 const deletedRows = `
   SELECT DISTINCT ON (o.aggregate_id) o.aggregate_id, o.payload FROM outbox o
   WHERE o.message_type = 'ProductDeleted' AND %s
     AND NOT EXISTS (SELECT 1 FROM products p WHERE p.product_id = o.aggregate_id)
   ORDER BY o.aggregate_id, o.id DESC`;
 
-const live = (row: ProductRow): StoredProduct => ({
-  kind: 'live',
-  product: {
-    productId: row.product_id,
-    name: row.name,
-    description: row.description,
-    price: row.price,
-    version: Number(row.version),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  },
-});
+const live = (row: ProductRow): StoredProduct => ({ kind: 'live', product: fromProductRow(row) });
 
 const tombstone = (row: { payload: Buffer }): StoredProduct => {
   const event = parseProductEvent('deleted', row.payload);
@@ -60,7 +39,7 @@ export async function openRebuildSource(url: string): Promise<RebuildSource> {
     products: async (after, limit) =>
       (
         await select<ProductRow>(
-          `SELECT ${columns} FROM products WHERE $1::uuid IS NULL OR product_id > $1::uuid
+          `SELECT ${productColumns} FROM products WHERE $1::uuid IS NULL OR product_id > $1::uuid
            ORDER BY product_id LIMIT $2`,
           [after ?? null, limit],
         )
@@ -86,7 +65,7 @@ export async function openRebuildSource(url: string): Promise<RebuildSource> {
       if (productIds.length === 0) return [];
       const ids = [...productIds];
       const rows = await select<ProductRow>(
-        `SELECT ${columns} FROM products WHERE product_id = ANY($1::uuid[])`,
+        `SELECT ${productColumns} FROM products WHERE product_id = ANY($1::uuid[])`,
         [ids],
       );
       const deleted = await select<{ payload: Buffer }>(

@@ -1,36 +1,14 @@
+import { fromProductRow, type ProductRow, productColumns } from '@cqrs-products/contracts';
 import type { Product } from '../domain/product.js';
 import { namingOutages, type Queryable } from './db.js';
-
-interface ProductRow {
-  product_id: string;
-  name: string;
-  description: string;
-  price: number;
-  version: string;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const columns = 'product_id, name, description, price, version, created_at, updated_at';
-
-const toProduct = (row: ProductRow): Product => ({
-  productId: row.product_id,
-  name: row.name,
-  description: row.description,
-  price: row.price,
-  // bigint arrives as a string; versions stay far below 2^53.
-  version: Number(row.version),
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-});
 
 /** The gRPC server's read, on the pool: an outage is thrown as DEPENDENCY_UNAVAILABLE as well. */
 export async function findProduct(db: Queryable, productId: string): Promise<Product | undefined> {
   const { rows } = await namingOutages(db).query<ProductRow>(
-    `SELECT ${columns} FROM products WHERE product_id = $1`,
+    `SELECT ${productColumns} FROM products WHERE product_id = $1`,
     [productId],
   );
-  return rows[0] && toProduct(rows[0]);
+  return rows[0] && fromProductRow(rows[0]);
 }
 
 /**
@@ -61,17 +39,17 @@ export async function findProductsForUpdate(
   productIds: readonly string[],
 ): Promise<Map<string, Product>> {
   const { rows } = await db.query<ProductRow>(
-    `SELECT ${columns} FROM products WHERE product_id = ANY($1::uuid[]) FOR UPDATE`,
+    `SELECT ${productColumns} FROM products WHERE product_id = ANY($1::uuid[]) FOR UPDATE`,
     [productIds],
   );
-  return new Map(rows.map((row) => [row.product_id, toProduct(row)]));
+  return new Map(rows.map((row) => [row.product_id, fromProductRow(row)]));
 }
 
 /** Inserts new products and overwrites changed ones, in one statement. */
 export async function saveProducts(db: Queryable, products: readonly Product[]): Promise<void> {
   if (products.length === 0) return;
   await db.query(
-    `INSERT INTO products (${columns})
+    `INSERT INTO products (${productColumns})
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::bigint[], $6::timestamptz[], $7::timestamptz[])
      ON CONFLICT (product_id) DO UPDATE SET name = excluded.name, description = excluded.description,
        price = excluded.price, version = excluded.version, created_at = excluded.created_at,
