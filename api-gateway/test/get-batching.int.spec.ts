@@ -1,22 +1,14 @@
 import { once } from 'node:events';
 import { createConnection, createServer, type Server } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '@cqrs-products/logger';
-import {
-  eventually,
-  freePort,
-  type ServiceProcess,
-  startServiceProcess,
-  testEndpoints,
-  uniqueName,
-} from '@cqrs-products/testing';
+import { eventually, testEndpoints, uniqueName } from '@cqrs-products/testing';
 import type { FastifyInstance } from 'fastify';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReaderClient, type ReaderClient } from '../src/grpc/reader.client.js';
 import { buildApp } from '../src/http/app.js';
 import type { ProductCommands } from '../src/kafka/product-commands.producer.js';
 import { readerEvents } from './support/reader-events.js';
+import { type ReaderProcess, startReaderProcess } from './support/reader-process.js';
 
 // GETs made in the same event-loop turn share one GetProductsByIds call (grpc/batch-lookups.ts),
 // against the real reader-service process (MongoDB, Redis). What must hold: each caller gets
@@ -25,7 +17,7 @@ const log = createLogger({ service: 'batching-test', level: 'silent' });
 const id = uniqueName('gwc');
 const productId = '3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
 const otherId = '4b3c2d1e-0f9a-4b8c-9d7e-6f5a4b3c2d1e';
-let reader: ServiceProcess;
+let reader: ReaderProcess;
 let readerClient: ReaderClient;
 let app: FastifyInstance;
 let metricsUrl: string;
@@ -76,41 +68,19 @@ const get = (productIdToGet: string, through = app) =>
   through.inject({ method: 'GET', url: `/api/v1/products/${productIdToGet}` });
 
 beforeAll(async () => {
-  const [grpcPort, probesPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-  const endpoints = testEndpoints();
-  metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  reader = await startServiceProcess(
-    fileURLToPath(new URL('../../reader-service', import.meta.url)),
-    {
-      LOG_LEVEL: 'warn',
-      GRPC_PORT: String(grpcPort),
-      PROBES_PORT: String(probesPort),
-      METRICS_PORT: String(metricsPort),
-      KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: `${id}_`,
-      KAFKA_GROUP_ID: id,
-      KAFKA_TOPIC_PARTITIONS: '1',
-      MONGO_URI: endpoints.mongoUri,
-      MONGO_DATABASE: id,
-      REDIS_URL: endpoints.redisUrl,
-      REDIS_KEY_PREFIX: `${id}:`,
-      SEARCH_POSTGRES_URL: Object.assign(new URL(endpoints.postgresUrl), {
-        pathname: `/${id}_search`,
-      }).toString(),
-    },
-    `http://127.0.0.1:${probesPort}/ready`,
-  );
-  events = await readerEvents(endpoints.kafkaBrokers, `${id}_`, `127.0.0.1:${grpcPort}`);
+  reader = await startReaderProcess(id);
+  metricsUrl = reader.metricsUrl;
+  events = await readerEvents(testEndpoints().kafkaBrokers, `${id}_`, reader.grpcAddr);
   await events.apply(lamp(1));
   await events.apply({ ...lamp(1), ProductID: otherId, Name: 'Chair v1' });
-  readerClient = createReaderClient({ addr: `127.0.0.1:${grpcPort}`, deadlineMs: 3_000 });
+  readerClient = createReaderClient({ addr: reader.grpcAddr, deadlineMs: 3_000 });
   app = await buildApp({
     log,
     bodyLimitBytes: 16_384,
     commands: {} as ProductCommands,
     reader: readerClient,
   });
-  const proxy = await delayingProxy(grpcPort, 30);
+  const proxy = await delayingProxy(reader.grpcPort, 30);
   const address = proxy.address();
   const slowClient = createReaderClient({
     addr: `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
@@ -130,9 +100,6 @@ afterAll(async () => {
   readerClient?.close();
   await events?.close();
   await reader?.stop();
-  const mongo = new MongoClient(testEndpoints().mongoUri);
-  await mongo.db(id).dropDatabase();
-  await mongo.close();
 });
 
 describe('GETs of the same turn share one gRPC call', () => {

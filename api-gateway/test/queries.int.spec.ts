@@ -1,26 +1,19 @@
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '@cqrs-products/logger';
-import {
-  freePort,
-  type ServiceProcess,
-  startServiceProcess,
-  testEndpoints,
-  uniqueName,
-} from '@cqrs-products/testing';
+import { freePort, testEndpoints, uniqueName } from '@cqrs-products/testing';
 import type { FastifyInstance } from 'fastify';
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReaderClient, type ReaderClient } from '../src/grpc/reader.client.js';
 import { buildApp } from '../src/http/app.js';
 import type { ProductCommands } from '../src/kafka/product-commands.producer.js';
 import { readerEvents } from './support/reader-events.js';
+import { type ReaderProcess, startReaderProcess } from './support/reader-process.js';
 
 // The real reader-service as a process; the read model is seeded with events on its topics, so
 // these tests exercise gateway -> gRPC -> reader -> MongoDB/Redis for real.
 const log = createLogger({ service: 'queries-test', level: 'silent' });
 const id = uniqueName('gwq');
 const lampId = '0d9f8e7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f';
-let reader: ServiceProcess;
+let reader: ReaderProcess;
 let readerClient: ReaderClient;
 let app: FastifyInstance;
 
@@ -29,31 +22,8 @@ async function appWith(client: ReaderClient): Promise<FastifyInstance> {
 }
 
 beforeAll(async () => {
-  const [grpcPort, probesPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-  const endpoints = testEndpoints();
-  reader = await startServiceProcess(
-    fileURLToPath(new URL('../../reader-service', import.meta.url)),
-    {
-      LOG_LEVEL: 'warn',
-      GRPC_PORT: String(grpcPort),
-      PROBES_PORT: String(probesPort),
-      METRICS_PORT: String(metricsPort),
-      KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-      KAFKA_TOPIC_PREFIX: `${id}_`,
-      KAFKA_GROUP_ID: id,
-      KAFKA_TOPIC_PARTITIONS: '1',
-      MONGO_URI: endpoints.mongoUri,
-      MONGO_DATABASE: id,
-      REDIS_URL: endpoints.redisUrl,
-      REDIS_KEY_PREFIX: `${id}:`,
-      // A search database of its own (the run's clean-up drops it: the name carries the run id).
-      SEARCH_POSTGRES_URL: Object.assign(new URL(endpoints.postgresUrl), {
-        pathname: `/${id}_search`,
-      }).toString(),
-    },
-    `http://127.0.0.1:${probesPort}/ready`,
-  );
-  const events = await readerEvents(endpoints.kafkaBrokers, `${id}_`, `127.0.0.1:${grpcPort}`);
+  reader = await startReaderProcess(id);
+  const events = await readerEvents(testEndpoints().kafkaBrokers, `${id}_`, reader.grpcAddr);
   for (const [ProductID, Name] of [
     [lampId, 'Brass lamp'],
     ['1e0a9b8c-7d6e-4f5a-9b3c-2d1e0f9a8b7c', 'Lamp shade (large)'],
@@ -62,16 +32,13 @@ beforeAll(async () => {
     await events.apply({ ProductID, Name, Description: 'For the study', Price: 20, Version: 1 });
   }
   await events.close();
-  readerClient = createReaderClient({ addr: `127.0.0.1:${grpcPort}`, deadlineMs: 3_000 });
+  readerClient = createReaderClient({ addr: reader.grpcAddr, deadlineMs: 3_000 });
   app = await appWith(readerClient);
 });
 afterAll(async () => {
   await app?.close();
   readerClient?.close();
   await reader?.stop();
-  const mongo = new MongoClient(testEndpoints().mongoUri);
-  await mongo.db(id).dropDatabase();
-  await mongo.close();
 });
 
 describe('GET /api/v1/products/:id', () => {
