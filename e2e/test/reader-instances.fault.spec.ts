@@ -78,6 +78,16 @@ const api = (path: string, init?: RequestInit) =>
     headers: { 'content-type': 'application/json' },
   });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Stops a process for a while (SIGSTOP, then SIGCONT): its timers fire late, as under a long pause. */
+async function pauseProcess(pid: number | undefined, ms: number): Promise<void> {
+  if (pid === undefined) throw new Error('the second reader has no process id');
+  process.kill(pid, 'SIGSTOP');
+  try {
+    await sleep(ms);
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
 
 describe('two reader instances over one read model', () => {
   it('never answer a version older than one already shown, through a Redis outage and restart', async () => {
@@ -166,6 +176,11 @@ describe('two reader instances over one read model', () => {
       redisStopped = true;
       marks.stopped = performance.now() - t0;
       await stopServer('redis');
+      // Both instances lost Redis at the same instant, so their reconnect back-offs would tick in
+      // step and they would come back together. A pause of one (as a loaded CI machine gives)
+      // sets them apart: when Redis is back, one instance is connected and warms the index while
+      // the other is still waiting out its back-off and applying events (the case this test is for).
+      await pauseProcess(stack.instances['reader-service'][1]?.process.child.pid, 1_000);
       for (let r = 0; r < roundsPerPhase; r++) await round(`outage-${r}`);
       marks.restarting = performance.now() - t0;
       await startServer('redis');
@@ -188,24 +203,20 @@ describe('two reader instances over one read model', () => {
     // A NOT_FOUND counts as version 0: during the outage every read is a MongoDB read, and an
     // update batch rewrites a document as delete + insert; without its side collection of
     // rewrites (mongo/batch-save.ts) a read between the two answered NOT_FOUND (2-12 per run).
-    const olderThanShown = reads.filter((read) => {
+    const older = reads.filter((read) => {
       const seen = firstShown.get(read.productId) ?? new Map<number, number>();
       return [...seen].some(([v, at]) => v > read.version && at < read.startedAt);
     });
-    // Known window (README, "Two or more instances"): an instance whose own connection is not
-    // back yet when Redis returns cannot write an event it applies; it records the key for
-    // repair and rewrites it once it reaches Redis (about a second), while the other instance,
-    // already trusting the new warm-up, serves the entry it had, or none if the warm-up copied
-    // the document while it was being rewritten. Such reads, started in the repair window after
-    // the restart, are counted, not hidden; an older answer at any other time fails the test.
-    const repairWindowMs = 3_000;
-    const inRepairWindow = (read: Read) =>
-      read.startedAt - t0 >= (marks.restarted ?? Number.POSITIVE_INFINITY) &&
-      read.startedAt - t0 <= (marks.restarted ?? 0) + repairWindowMs;
-    const older = olderThanShown.filter((read) => !inRepairWindow(read));
-    const inWindow = olderThanShown.length - older.length;
+    // Right after Redis is back, an instance whose own connection is still in its reconnect
+    // back-off applies events too: it writes their cache entries through a fresh connection, and
+    // while any instance is between a product's MongoDB and Redis writes its write mark keeps
+    // every instance off the old entry (README, "Two or more instances"). No exception, no window.
+    const restarted = marks.restarted ?? Number.POSITIVE_INFINITY;
+    const justAfterRestart = reads.filter(
+      (read) => read.startedAt - t0 >= restarted && read.startedAt - t0 <= restarted + 3_000,
+    );
     console.log(
-      `two readers: ${reads.length} reads; ${inWindow} older ones in the ${repairWindowMs} ms after Redis was back (repair window)`,
+      `two readers: ${reads.length} reads (${justAfterRestart.length} in the 3 s after Redis was back, ${phaseReads.failed} unanswered); ${older.length} older than one shown before`,
     );
     const detail = older.slice(0, 5).map((read) => ({
       ...read,
