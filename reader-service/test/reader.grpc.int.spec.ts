@@ -1,6 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { decodeMessage, type ProductTopics, productTopics } from '@cqrs-products/contracts';
+import {
+  decodeMessage,
+  type ProductTopics,
+  productTopics,
+  type SearchRes,
+  type WireProduct,
+} from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
 import type { CollectedMessage } from '@cqrs-products/testing';
 import {
@@ -14,23 +20,7 @@ import { service as healthService } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newProductId, type ReaderHarness, startReaderHarness, until } from './support/reader-harness.js';
 
-interface GrpcProduct {
-  ProductID: string;
-  Name: string;
-  Description: string;
-  Price: number;
-  CreatedAt: { seconds: number; nanos: number } | null;
-  UpdatedAt: { seconds: number; nanos: number } | null;
-  Version: number;
-}
-interface SearchRes {
-  TotalCount: number;
-  TotalPages: number;
-  Page: number;
-  Size: number;
-  HasMore: boolean;
-  Products: GrpcProduct[];
-}
+type GrpcProduct = WireProduct;
 
 let reader: ReaderHarness;
 beforeAll(async () => {

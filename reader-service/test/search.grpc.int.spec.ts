@@ -1,4 +1,4 @@
-import { encodeProductMessage, toTimestamp } from '@cqrs-products/contracts';
+import { encodeProductMessage, type SearchRes, toTimestamp } from '@cqrs-products/contracts';
 import { sendMessage } from '@cqrs-products/kafka';
 import { uniqueName } from '@cqrs-products/testing';
 import pg from 'pg';
@@ -7,20 +7,7 @@ import { newProductId, type ReaderHarness, startReaderHarness } from './support/
 
 // SearchProduct end to end inside the reader: events from Kafka -> MongoDB + the PostgreSQL search
 // table + Redis -> gRPC, on the real servers (FerretDB natively).
-interface Found {
-  ProductID: string;
-  Name: string;
-  Version: number;
-  CreatedAt: { seconds: number; nanos: number };
-}
-interface SearchRes {
-  TotalCount: number;
-  TotalPages: number;
-  Page: number;
-  Size: number;
-  HasMore: boolean;
-  Products: Found[];
-}
+type Found = SearchRes['Products'][number];
 
 let reader: ReaderHarness;
 let sql: pg.Pool;
@@ -92,7 +79,10 @@ const readPages = async (text: string, size: number, between: (read: SearchRes[]
   return pages;
 };
 const idsOf = (pages: SearchRes[]) => pages.flatMap((p) => p.Products.map((f) => f.ProductID));
-const millis = (f: Found) => f.CreatedAt.seconds * 1000 + f.CreatedAt.nanos / 1e6;
+const millis = ({ ProductID, CreatedAt }: Found) => {
+  if (!CreatedAt) throw new Error(`${ProductID} came without CreatedAt`);
+  return CreatedAt.seconds * 1000 + CreatedAt.nanos / 1e6;
+};
 
 describe('paging', () => {
   it('shows every product exactly once, newest first, while nothing changes', async () => {
