@@ -88,6 +88,13 @@ export function backlogChart(samples: readonly BacklogSample[]): Spec {
   };
 }
 
+const connectionsAxis = {
+  field: 'connections',
+  type: 'quantitative',
+  title: 'concurrent connections',
+  scale: { type: 'log' },
+} as const;
+
 export function queryThroughputChart(points: readonly QueryPoint[]): Spec {
   return {
     ...base,
@@ -95,12 +102,7 @@ export function queryThroughputChart(points: readonly QueryPoint[]): Spec {
     data: { values: points.map((p) => ({ ...p })) },
     mark: { type: 'line', point: true },
     encoding: {
-      x: {
-        field: 'connections',
-        type: 'quantitative',
-        title: 'concurrent connections',
-        scale: { type: 'log' },
-      },
+      x: connectionsAxis,
       y: { field: 'rps', type: 'quantitative', title: 'requests/s (log)', scale: { type: 'log' } },
       color: { field: 'target', type: 'nominal', title: null },
     },
@@ -122,12 +124,7 @@ export function queryLatencyChart(points: readonly QueryPoint[]): Spec {
     data: { values },
     mark: { type: 'line', point: true },
     encoding: {
-      x: {
-        field: 'connections',
-        type: 'quantitative',
-        title: 'concurrent connections',
-        scale: { type: 'log' },
-      },
+      x: connectionsAxis,
       y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log' } },
       color: { field: 'target', type: 'nominal', title: null },
       strokeDash: { field: 'quantile', type: 'nominal', title: null },

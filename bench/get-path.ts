@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEndpoints } from '@cqrs-products/testing';
-import autocannon from 'autocannon';
+import { loadGets } from './get-load.js';
 import { scrape, sumMetric } from './metrics-scrape.js';
 import { type ProfileSummary, readProfile, summariseProfile } from './post-path-profile.js';
 import { cpuSeconds } from './post-path-targets.js';
@@ -52,13 +52,7 @@ interface Point {
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function load(url: string, connections: number, seconds: number, path: () => string) {
-  const prefix = new URL(url).pathname.replace(/\/$/, '');
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `${prefix}${path()}` }) }],
-  });
+  const result = await loadGets(url, connections, seconds, path);
   return {
     requests: result.requests.total,
     rps: round(result.requests.average, 1),
@@ -108,7 +102,6 @@ export async function runGetPath(options: GetPathOptions) {
       throw error;
     });
     const windows: { fromUs: number; toUs: number }[] = [];
-    const apiUrl = stack.apiUrl;
     try {
       const { rows } = await stack.pool.query<{ product_id: string }>(
         'SELECT product_id FROM products ORDER BY random() LIMIT 1000',
@@ -123,12 +116,12 @@ export async function runGetPath(options: GetPathOptions) {
       };
       await untilIdle(pids.reader);
       // JIT, connections and the reader's cache warm before anything counts.
-      await load(apiUrl, 10, 2, byId);
+      await load(stack.apiUrl, 10, 2, byId);
       for (const connections of options.connections) {
         const cpu0 = { gateway: cpuSeconds(pids.gateway), reader: cpuSeconds(pids.reader) };
         const calls0 = await readerCalls(stack.metricsUrls['reader-service']);
         const fromUs = nowUs();
-        const get = await load(apiUrl, connections, options.seconds, byId);
+        const get = await load(stack.apiUrl, connections, options.seconds, byId);
         windows.push({ fromUs, toUs: nowUs() });
         const us = (pid: number, before: number) =>
           round(((cpuSeconds(pid) - before) * 1e6) / get.requests, 1);

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { jsonClient } from '@cqrs-products/testing';
 import { percentile, round } from './stats.js';
 import { type Follow, followByGet } from './visibility-probe.js';
 
@@ -68,11 +68,11 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     'every' in options.visible ? options.visible.every : Math.floor(total / options.visible.samples),
   );
   const followVisible = options.follow ?? followByGet({ apiUrl, timeoutMs: options.visibleTimeoutMs }).follow;
-  const body = JSON.stringify({
+  const body = {
     name: `Lamp ${options.word}`,
     description: 'open-loop benchmark',
     price: 9.99,
-  });
+  };
   const httpMs: number[] = [];
   const visibleMs: number[] = [];
   const productIds: string[] = [];
@@ -89,7 +89,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
 
   const send = async (i: number, scheduledAt: number) => {
     try {
-      const response = await postJson(`${apiUrl}/products`, body);
+      const response = await sendJson(`${apiUrl}/products`, 'POST', body);
       const answer = response.body as { productId?: string };
       httpMs.push(performance.now() - scheduledAt);
       if (response.status !== 201 || !answer?.productId) {
@@ -136,39 +136,6 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   };
 }
 
-/**
- * A bounded pool of keep-alive connections, as a real client or load balancer has: beyond it,
- * requests wait in the client (and their latency, counted from the scheduled time, shows it).
- * fetch's unbounded pool opened a socket per waiting request at 2000/s until the process ran out
- * of file descriptors (EMFILE), which ended the benchmark.
- */
-const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-
-function postJson(url: string, data: string): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          let body: unknown;
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            body = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+// Bounded keep-alive connections (json-client.ts says why): at 2000/s fetch's unbounded pool ran
+// the process out of file descriptors and ended the benchmark.
+const sendJson = jsonClient({ maxSockets: 512 });

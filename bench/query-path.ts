@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { loadGets } from './get-load.js';
 import { scrape, sumMetric } from './metrics-scrape.js';
 import { round } from './stats.js';
 
@@ -106,15 +106,8 @@ async function measure(
       all: sumMetric(text, 'cache_lookups_total') ?? 0,
     };
   };
-  const prefix = new URL(options.apiUrl).pathname.replace(/\/$/, '');
   const before = await lookups();
-  const result = await autocannon({
-    url: options.apiUrl,
-    connections,
-    duration: options.seconds,
-    // A request's path replaces the URL's whole path, so the API prefix (/api/v1) goes in front.
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `${prefix}${path()}` }) }],
-  });
+  const result = await loadGets(options.apiUrl, connections, options.seconds, path);
   const after = await lookups();
   const total = after.all - before.all;
   return {

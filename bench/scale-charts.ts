@@ -28,6 +28,26 @@ const rows = <T>(sizes: readonly SizeRuns[], map: (point: NonNullable<RunReport[
     runs.flatMap(({ run, rates = [] }) => rates.flatMap((p) => map(p).map((v) => ({ existing, run, ...v })))),
   );
 
+/** One panel per size, one line per series and run, over the offered rates. */
+function linesByRate(title: string, values: readonly object[], y: Record<string, unknown>): TopLevelSpec {
+  return {
+    $schema: schema,
+    title,
+    data: { values: [...values] },
+    facet: { column: sizeFacet },
+    spec: {
+      ...panel,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: rateAxis,
+        y,
+        color: { field: 'series', type: 'nominal', ...legend },
+        detail: { field: 'run', type: 'ordinal' },
+      },
+    },
+  };
+}
+
 export function scaleLatencyChart(sizes: readonly SizeRuns[]): TopLevelSpec {
   const values = rows(sizes, (p) =>
     (['p50', 'p99'] as const).flatMap((q) => [
@@ -35,22 +55,11 @@ export function scaleLatencyChart(sizes: readonly SizeRuns[]): TopLevelSpec {
       { rate: p.targetRate, series: `create->visible ${q}`, ms: p.visibleMs[q] },
     ]),
   );
-  return {
-    $schema: schema,
-    title: 'Command path latency by offered rate (open loop; one line per run)',
-    data: { values: values.filter((v) => Number.isFinite(v.ms) && v.ms > 0) },
-    facet: { column: sizeFacet },
-    spec: {
-      ...panel,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: rateAxis,
-        y: { field: 'ms', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log' } },
-        color: { field: 'series', type: 'nominal', ...legend },
-        detail: { field: 'run', type: 'ordinal' },
-      },
-    },
-  };
+  return linesByRate(
+    'Command path latency by offered rate (open loop; one line per run)',
+    values.filter((v) => Number.isFinite(v.ms) && v.ms > 0),
+    { field: 'ms', type: 'quantitative', title: 'latency (ms, log)', scale: { type: 'log' } },
+  );
 }
 
 export function scaleThroughputChart(sizes: readonly SizeRuns[]): TopLevelSpec {
@@ -60,22 +69,11 @@ export function scaleThroughputChart(sizes: readonly SizeRuns[]): TopLevelSpec {
     { rate: p.targetRate, series: 'applied in PostgreSQL', perSecond: p.appliedPerSecond.postgres },
     { rate: p.targetRate, series: 'applied in MongoDB', perSecond: p.appliedPerSecond.mongo },
   ]);
-  return {
-    $schema: schema,
-    title: 'Command path throughput by offered rate (over each load window)',
-    data: { values: values.filter((v) => v.perSecond !== null) },
-    facet: { column: sizeFacet },
-    spec: {
-      ...panel,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: rateAxis,
-        y: { field: 'perSecond', type: 'quantitative', title: 'creates per second' },
-        color: { field: 'series', type: 'nominal', ...legend },
-        detail: { field: 'run', type: 'ordinal' },
-      },
-    },
-  };
+  return linesByRate(
+    'Command path throughput by offered rate (over each load window)',
+    values.filter((v) => v.perSecond !== null),
+    { field: 'perSecond', type: 'quantitative', title: 'creates per second' },
+  );
 }
 
 export function cpuPerCommandChart(sizes: readonly SizeRuns[]): TopLevelSpec {

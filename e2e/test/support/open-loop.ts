@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { type JsonAnswer, jsonClient } from '@cqrs-products/testing';
 import type { ProductFields } from './command-stream.js';
 
 export interface OpenLoopTally {
@@ -65,48 +65,11 @@ export function startOpenLoop(options: OpenLoopOptions): OpenLoop {
   };
 }
 
-export interface JsonAnswer {
-  readonly status: number;
-  readonly body: unknown;
-}
+/** Bounded keep-alive connections (json-client.ts says why). */
+const send = jsonClient({ maxSockets: 256 });
 
-/**
- * A client with a bounded number of keep-alive connections, as a load balancer or a real client
- * pool has: requests beyond it wait in the client. Unbounded (fetch's default), an overloaded
- * gateway made the test open a socket per waiting request until the process ran out of file
- * descriptors (EMFILE), which says nothing about the system under test.
- */
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-export function jsonRequest(url: string, method: string, payload: ProductFields): Promise<JsonAnswer> {
-  const data = JSON.stringify(payload);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          let body: unknown;
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            body = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+export const jsonRequest = (url: string, method: string, payload: ProductFields): Promise<JsonAnswer> =>
+  send(url, method, payload);
 
 export const randomFields = (label: string, n: number): ProductFields => ({
   name: `Overload ${label} ${n}`,

@@ -9,6 +9,7 @@ export {
 } from './endpoints.js';
 export { forbiddenImports, importCycles, readSources, type SourceFile } from './imports.js';
 export { assertControlsTestedServer, type InfraServer, startServer, stopServer } from './infra-control.js';
+export { type JsonAnswer, jsonClient } from './json-client.js';
 export { type CollectedMessage, type Collector, collectMessages } from './kafka-collector.js';
 export { endOffsets, untilCollectedToEnd, untilGroupCommittedToEnd } from './kafka-offsets.js';
 export { eventually, type PollOptions, until } from './polling.js';
