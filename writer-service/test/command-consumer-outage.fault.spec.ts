@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { freePort, startServer, stopServer, until } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestWriter, type TestWriter } from './support/harness.js';
+import { lamp, productVersion, startTestWriter, type TestWriter } from './support/harness.js';
 
 let writer: TestWriter;
 let metricsPort: number;
@@ -17,15 +17,6 @@ afterAll(async () => {
   await writer?.stop();
 });
 
-const lamp = (productId: string, price = 10) => ({
-  ProductID: productId,
-  Name: 'Lamp',
-  Description: 'A lamp',
-  Price: price,
-});
-const productVersion = async (productId: string) =>
-  (await writer.db.pool.query('SELECT version FROM products WHERE product_id = $1', [productId])).rows[0]
-    ?.version;
 const consumerRestarts = async () => {
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('kafka_consumer_restarts_total'));
@@ -37,7 +28,7 @@ describe('with Kafka stopped for longer than the consumer waits', () => {
   it('the command consumer is replaced meanwhile and consumes again once Kafka is back', async () => {
     const product = randomUUID();
     await writer.send('create', lamp(product));
-    await until(async () => (await productVersion(product)) === '1');
+    await until(async () => (await productVersion(writer.db, product)) === '1');
 
     const restartsBefore = await consumerRestarts();
     await stopServer('kafka');
@@ -59,7 +50,7 @@ describe('with Kafka stopped for longer than the consumer waits', () => {
     await writer.send('update', lamp(product, 99));
     // The worst way back: a replacement started just before the broker returned stalls (30 s),
     // and the next one's start is bounded (30 s).
-    await until(async () => (await productVersion(product)) === '2', {
+    await until(async () => (await productVersion(writer.db, product)) === '2', {
       what: 'the update after the outage applied',
       timeoutMs: 90_000,
     });

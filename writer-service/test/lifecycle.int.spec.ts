@@ -2,17 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { countPending } from '../src/postgres/outbox.repository.js';
 import { createCommandHandler } from '../src/product-command.handler.js';
-import { until } from './support/harness.js';
+import { lamp, until } from './support/harness.js';
 import { useWriter } from './support/writer-fixture.js';
 
 const writer = useWriter();
 
-const lamp = (productId: string, price: number) => ({
-  ProductID: productId,
-  Name: 'Lamp',
-  Description: 'A lamp',
-  Price: price,
-});
 const versionsOf = (productId: string) => writer.versionsOf(productId).sort((a, b) => a - b);
 
 describe('writer lifecycle', () => {

@@ -8,6 +8,8 @@ import {
   type Collector,
   collect,
   eventVersion,
+  lamp,
+  productVersion,
   startTestWriter,
   type TestWriter,
   until,
@@ -27,13 +29,6 @@ afterAll(async () => {
   if (kafkaStopped) await startServer('kafka');
   for (const collector of collectors) await collector.stop();
   await writer?.stop();
-});
-
-const lamp = (productId: string, price = 10) => ({
-  ProductID: productId,
-  Name: 'Lamp',
-  Description: 'A lamp',
-  Price: price,
 });
 
 function createOverGrpc(productId: string): Promise<unknown> {
@@ -65,10 +60,6 @@ async function failedSends(topic: string): Promise<number> {
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
 }
 
-const productVersion = async (productId: string) =>
-  (await writer.db.pool.query('SELECT version FROM products WHERE product_id = $1', [productId])).rows[0]
-    ?.version;
-
 describe('with Kafka stopped after the PostgreSQL commit', () => {
   it('the events are published once Kafka is back: not lost, not duplicated; commands flow again', async () => {
     // The pipeline works before the outage (and the consumer group has joined).
@@ -81,7 +72,7 @@ describe('with Kafka stopped after the PostgreSQL commit', () => {
     const during = [randomUUID(), randomUUID(), randomUUID()];
     try {
       for (const productId of during) await createOverGrpc(productId);
-      for (const productId of during) expect(await productVersion(productId)).toBe('1');
+      for (const productId of during) expect(await productVersion(writer.db, productId)).toBe('1');
 
       const ready = await fetch(`http://127.0.0.1:${writer.service.probesPort}/ready`);
       expect(ready.status).toBe(503);
@@ -117,7 +108,9 @@ describe('with Kafka stopped after the PostgreSQL commit', () => {
     // bound allows for the worst way back: kafkajs gives up, the supervisor notices the stall
     // (30 s), and its replacement's start is itself bounded (30 s) before one more try.
     await writer.send('update', lamp(during[0] as string, 99));
-    await until(async () => (await productVersion(during[0] as string)) === '2', { timeoutMs: 120_000 });
+    await until(async () => (await productVersion(writer.db, during[0] as string)) === '2', {
+      timeoutMs: 120_000,
+    });
     await until(async () => (await countPending(writer.db.pool)) === 0, { timeoutMs: 30_000 });
   }, 300_000);
 });

@@ -12,7 +12,7 @@ import {
   parkCommands,
   parkedCommandIds,
 } from '../src/postgres/parked-command.repository.js';
-import { encodeCommand, eventVersion, until } from './support/harness.js';
+import { encodeCommand, eventVersion, lamp, productVersion, until } from './support/harness.js';
 import { useWriter } from './support/writer-fixture.js';
 
 // Short, so that a create that never comes is given up on within the test.
@@ -20,15 +20,7 @@ const parkWindowMs = 3_000;
 const writer = useWriter({ parkWindowMs });
 const { eventsOf, deadFor } = writer;
 
-const lamp = (productId: string, price: number) => ({
-  ProductID: productId,
-  Name: 'Lamp',
-  Description: 'A lamp',
-  Price: price,
-});
-const versionOf = async (productId: string) =>
-  (await writer.db.pool.query('SELECT version FROM products WHERE product_id = $1', [productId])).rows[0]
-    ?.version;
+const versionOf = (productId: string) => productVersion(writer.db, productId);
 
 describe('an update or delete of a product the writer does not know yet', () => {
   it('is parked without holding its partition, and applied right after its create lands', async () => {

@@ -171,4 +171,19 @@ export function eventVersion(event: ReceivedEvent): number {
   throw new Error(`not an event: ${type}`);
 }
 
+/** A create's or update's fields over the wire: a lamp at a price. */
+export const lamp = (productId: string, price = 10) => ({
+  ProductID: productId,
+  Name: 'Lamp',
+  Description: 'A lamp',
+  Price: price,
+});
+
+/** The product's version in PostgreSQL as the pg driver returns a bigint ('1'), or undefined. */
+export const productVersion = async (
+  db: Pick<TestDatabase, 'pool'>,
+  productId: string,
+): Promise<string | undefined> =>
+  (await db.pool.query('SELECT version FROM products WHERE product_id = $1', [productId])).rows[0]?.version;
+
 export { until } from '@cqrs-products/testing';
