@@ -22,7 +22,12 @@ function projectionRecordingSteps(mongo: () => Promise<void> = async () => {}) {
         return { outcomes: batch.map(() => 'applied' as const), current: [] };
       },
     },
-    searchStore: { saveAll: async () => void steps.push('search') },
+    searchStore: {
+      saveAll: async (batch) => {
+        steps.push('search');
+        return batch.length;
+      },
+    },
     cache: {
       markWriting: async (productIds) => {
         steps.push(`marked ${productIds.join(',')}`);
