@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { productTopics } from '@cqrs-products/contracts';
 import { fetchGroupLag } from '@cqrs-products/kafka';
-import { type Stack, startStack, testEndpoints, uniqueName } from '@cqrs-products/testing';
-import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
-import { MongoClient } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, uniqueName } from '@cqrs-products/testing';
+import type { Kafka } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
 import type { ExpectedProduct } from './support/command-stream.js';
-import { type FaultRow, formatFaultTable, writeFaultTable } from './support/fault-table.js';
+import { closeScenario, faultSuite, sleep, storeClients } from './support/fault-suite.js';
+import { writeFaultTable } from './support/fault-table.js';
 import { jsonRequest, randomFields, startOpenLoop } from './support/open-loop.js';
 import { checkPipeline, type PipelineCheck } from './support/pipeline-state.js';
 import { scrapeSums } from './support/service-metrics.js';
@@ -42,17 +41,7 @@ const overload = {
   seconds: full ? 60 : 15,
 };
 const flood = { rate: 50, seconds: full ? 30 : 12, products: 5 };
-const endpoints = testEndpoints();
-const kafka = new Kafka({
-  clientId: 'overload-suite',
-  brokers: endpoints.kafkaBrokers,
-  logLevel: logLevel.NOTHING,
-});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const rows: FaultRow[] = [];
-afterAll(() => {
-  if (rows.length > 0) console.log(`\nOverload table\n${formatFaultTable(rows)}\n`);
-});
+const { endpoints, kafka, rows } = faultSuite('overload-suite', 'Overload table');
 
 interface Sample {
   readonly service: 'writer-service' | 'reader-service';
@@ -82,9 +71,8 @@ async function soak(
 ): Promise<void> {
   const stack = await startStack(endpoints, 'error');
   stack.database.pool.on('error', () => {});
-  const mongo = new MongoClient(stack.mongoUri);
-  const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 1 });
-  const admin = kafka.admin();
+  const clients = storeClients(stack, kafka);
+  const { mongo, redis, admin } = clients;
   await admin.connect();
   const samples: Sample[] = [];
   const exits: string[] = [];
@@ -137,10 +125,7 @@ async function soak(
   } finally {
     sampling = false;
     await sampler.catch(() => {});
-    await admin.disconnect();
-    await mongo.close();
-    redis.disconnect();
-    await stack.stop();
+    await closeScenario(clients, stack);
   }
 }
 

@@ -5,16 +5,13 @@ import {
   startServer,
   startStack,
   stopServer,
-  testEndpoints,
   uniqueName,
 } from '@cqrs-products/testing';
-import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
-import { MongoClient } from 'mongodb';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type CommandStream, describeWaits, startCommandStream, total } from './support/command-stream.js';
 import { converge } from './support/converge.js';
-import { type FaultRow, formatFaultTable, writeFaultTable } from './support/fault-table.js';
+import { closeScenario, faultSuite, sleep, storeClients } from './support/fault-suite.js';
+import { writeFaultTable } from './support/fault-table.js';
 import { checkPipeline } from './support/pipeline-state.js';
 import { injectPoison, type Poison, poisonRecipes, readDeadLetters } from './support/poison.js';
 
@@ -51,24 +48,14 @@ const scenarioTimeoutMs = 360_000 + streamShape.leadMs + streamShape.trailMs;
 
 // Warnings and errors only: what a failed scenario prints is what the services said during it.
 const serviceLogLevel = process.env.FAULTS_LOG_LEVEL ?? 'warn';
-const endpoints = testEndpoints();
-const kafka = new Kafka({
-  clientId: 'fault-suite',
-  brokers: endpoints.kafkaBrokers,
-  logLevel: logLevel.NOTHING,
+const { endpoints, kafka, rows } = faultSuite('fault-suite', `Fault table (${mode})`, {
   retry: { retries: 3 },
 });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const rows: FaultRow[] = [];
 const stoppedServers = new Set<InfraServer>();
 afterEach(async () => {
   // A scenario that failed mid-outage must not leave the server down for the next one.
   for (const server of stoppedServers) await startServer(server);
   stoppedServers.clear();
-});
-afterAll(() => {
-  if (rows.length > 0) console.log(`\nFault table (${mode})\n${formatFaultTable(rows)}\n`);
 });
 
 async function outage(server: InfraServer, ms: number): Promise<void> {
@@ -145,10 +132,9 @@ describe('the pipeline under faults: every accepted command is applied exactly o
         const stack = await startStack(endpoints, serviceLogLevel);
         // The fault restarts the server under the test database's idle connections.
         stack.database.pool.on('error', () => {});
-        const mongo = new MongoClient(stack.mongoUri);
-        const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 1 });
+        const clients = storeClients(stack, kafka);
+        const { mongo, redis, admin } = clients;
         redis.on('error', () => {});
-        const admin = kafka.admin();
         let stream: CommandStream | undefined;
         try {
           stream = startCommandStream({
@@ -252,10 +238,7 @@ describe('the pipeline under faults: every accepted command is applied exactly o
           }
         } finally {
           await stream?.stop();
-          await admin.disconnect();
-          await mongo.close();
-          redis.disconnect();
-          await stack.stop();
+          await closeScenario(clients, stack);
         }
       },
       scenarioTimeoutMs,

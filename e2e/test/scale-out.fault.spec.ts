@@ -1,13 +1,11 @@
 import { productTopics } from '@cqrs-products/contracts';
-import { type Stack, startStack, testEndpoints, uniqueName } from '@cqrs-products/testing';
-import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
-import { MongoClient } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, uniqueName } from '@cqrs-products/testing';
+import { describe, expect, it } from 'vitest';
 import { startCommandStream, total } from './support/command-stream.js';
 import { converge } from './support/converge.js';
 import { checkEventOrder } from './support/event-order.js';
-import { type FaultRow, formatFaultTable, writeFaultTable } from './support/fault-table.js';
+import { closeScenario, faultSuite, sleep, storeClients } from './support/fault-suite.js';
+import { writeFaultTable } from './support/fault-table.js';
 import {
   groupMemberIds,
   type RebalanceWatch,
@@ -55,17 +53,7 @@ const timeoutMs = 600_000 + streamShape.leadMs + streamShape.trailMs;
 // overtake each other. A relay re-sends at most the batch it had in flight when its writer died.
 const relayBatchSize = 10;
 
-const endpoints = testEndpoints();
-const kafka = new Kafka({
-  clientId: 'scale-out-suite',
-  brokers: endpoints.kafkaBrokers,
-  logLevel: logLevel.NOTHING,
-});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const rows: FaultRow[] = [];
-afterAll(() => {
-  if (rows.length > 0) console.log(`\nFault table (${mode})\n${formatFaultTable(rows)}\n`);
-});
+const { endpoints, kafka, rows } = faultSuite('scale-out-suite', `Fault table (${mode})`);
 
 const consumers = (stack: Stack) => {
   const { commands, events } = productTopics(stack.topicPrefix);
@@ -86,9 +74,8 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
         partitions,
         env: { OUTBOX_BATCH_SIZE: String(relayBatchSize) },
       });
-      const mongo = new MongoClient(stack.mongoUri);
-      const redis = new Redis(endpoints.redisUrl, { maxRetriesPerRequest: 1 });
-      const admin = kafka.admin();
+      const clients = storeClients(stack, kafka);
+      const { mongo, redis, admin } = clients;
       const stream = startCommandStream({
         apiUrl: stack.apiUrl,
         workers: streamShape.workers,
@@ -222,10 +209,7 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
         }
       } finally {
         await stream.stop();
-        await admin.disconnect();
-        await mongo.close();
-        redis.disconnect();
-        await stack.stop();
+        await closeScenario(clients, stack);
       }
     },
     timeoutMs,
