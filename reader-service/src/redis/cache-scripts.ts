@@ -52,15 +52,21 @@ return #KEYS
  * against the same instant: KEYS are the entries, then their marks in the same order, then the
  * marker (answered first). An entry with a live mark answers 0 instead of its document.
  */
-const lookupProducts = `${nowMs}
+const lookupProducts = `
 local n = (#KEYS - 1) / 2
 local found = { redis.call('GET', KEYS[#KEYS]) }
+local now
 for i = 1, n do
-  if redis.call('ZCOUNT', KEYS[n + i], '(' .. now, '+inf') > 0 then
-    found[i + 1] = 0
-  else
-    found[i + 1] = redis.call('HGET', KEYS[i], 'doc')
+  local marked = false
+  -- The hot path: most products have no marks, and then no clock is read.
+  if redis.call('EXISTS', KEYS[n + i]) == 1 then
+    if not now then
+      local clock = redis.call('TIME')
+      now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+    end
+    marked = redis.call('ZCOUNT', KEYS[n + i], '(' .. now, '+inf') > 0
   end
+  if marked then found[i + 1] = 0 else found[i + 1] = redis.call('HGET', KEYS[i], 'doc') end
 end
 return found
 `;
