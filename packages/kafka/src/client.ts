@@ -1,4 +1,8 @@
 import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { stopIdleRequestQueuePolling } from './request-queue-polling.js';
+
+// Once, as this module loads: the method lives on the prototype every connection shares.
+stopIdleRequestQueuePolling();
 
 export interface KafkaLog {
   error(obj: object, msg: string): void;
