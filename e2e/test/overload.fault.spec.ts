@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import type { ExpectedProduct } from './support/command-stream.js';
 import { closeScenario, faultSuite, sleep, storeClients } from './support/fault-suite.js';
-import { writeFaultTable } from './support/fault-table.js';
+import { checkColumns, secondsBetween, writeFaultTable } from './support/fault-table.js';
 import { jsonRequest, randomFields, startOpenLoop } from './support/open-loop.js';
 import { checkPipeline, type PipelineCheck } from './support/pipeline-state.js';
 import { scrapeSums } from './support/service-metrics.js';
@@ -103,13 +103,9 @@ async function soak(
       accepted: accepted.create + accepted.update + accepted.delete + driven.deadLetters,
       rejected: driven.refused,
       commandsPerSecond: driven.perSecond,
-      lost: check.lost,
-      duplicated: check.duplicated,
-      invented: check.invented,
-      deadLettered: check.deadLettered,
-      cacheEntriesChecked: check.cacheEntriesChecked,
+      ...checkColumns(check),
       outageSeconds: 0,
-      convergeSeconds: convergedAt === null ? null : Math.round((convergedAt - drainedAt) / 100) / 10,
+      convergeSeconds: secondsBetween(drainedAt, convergedAt),
     });
     writeFaultTable(rows, full ? 'overload full' : 'overload short');
 

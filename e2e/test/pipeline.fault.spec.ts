@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CommandStream, describeWaits, startCommandStream, total } from './support/command-stream.js';
 import { converge } from './support/converge.js';
 import { closeScenario, faultSuite, sleep, storeClients } from './support/fault-suite.js';
-import { writeFaultTable } from './support/fault-table.js';
+import { checkColumns, secondsBetween, writeFaultTable } from './support/fault-table.js';
 import { checkPipeline } from './support/pipeline-state.js';
 import { injectPoison, type Poison, poisonRecipes, readDeadLetters } from './support/poison.js';
 
@@ -201,14 +201,9 @@ describe('the pipeline under faults: every accepted command is applied exactly o
             rejected: total(tally.rejected),
             commandsPerSecond: Math.round(sentWhileRunning / streamSeconds),
             acceptedPerSecond: Math.round(acceptedWhileRunning / streamSeconds),
-            lost: check.lost,
-            duplicated: check.duplicated,
-            invented: check.invented,
-            deadLettered: check.deadLettered,
-            cacheEntriesChecked: check.cacheEntriesChecked,
-            outageSeconds: Math.round((healedAt - faultAt) / 100) / 10,
-            convergeSeconds:
-              convergedAt === null ? null : Math.round((convergedAt - streamEndedAt) / 100) / 10,
+            ...checkColumns(check),
+            outageSeconds: secondsBetween(faultAt, healedAt),
+            convergeSeconds: secondsBetween(streamEndedAt, convergedAt),
           });
           writeFaultTable(rows, mode);
 

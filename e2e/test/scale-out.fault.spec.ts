@@ -5,7 +5,7 @@ import { startCommandStream, total } from './support/command-stream.js';
 import { converge } from './support/converge.js';
 import { checkEventOrder } from './support/event-order.js';
 import { closeScenario, faultSuite, sleep, storeClients } from './support/fault-suite.js';
-import { writeFaultTable } from './support/fault-table.js';
+import { checkColumns, secondsBetween, writeFaultTable } from './support/fault-table.js';
 import {
   groupMemberIds,
   type RebalanceWatch,
@@ -174,13 +174,9 @@ describe('scale-out: 3 writers and 3 readers, one of each killed (SIGKILL) and r
           accepted: total(tally.accepted),
           rejected: total(tally.rejected),
           commandsPerSecond: Math.round(total(tally.sent) / ((streamEndedAt - streamStartedAt) / 1000)),
-          lost: check.lost,
-          duplicated: check.duplicated,
-          invented: check.invented,
-          deadLettered: check.deadLettered,
-          cacheEntriesChecked: check.cacheEntriesChecked,
+          ...checkColumns(check),
           outageSeconds: 0,
-          convergeSeconds: convergedAt === null ? null : Math.round((convergedAt - streamEndedAt) / 100) / 10,
+          convergeSeconds: secondsBetween(streamEndedAt, convergedAt),
           writerRebalanceSeconds: since(writerCaughtUp),
           readerRebalanceSeconds: since(readerCaughtUp),
         });

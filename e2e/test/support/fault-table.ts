@@ -31,6 +31,24 @@ export interface FaultRow {
   readonly readerRebalanceSeconds?: number | null;
 }
 
+/** The columns a row takes from the pipeline check (support/pipeline-state.ts), as they are. */
+export const checkColumns = (
+  check: Pick<FaultRow, 'lost' | 'duplicated' | 'invented' | 'deadLettered' | 'cacheEntriesChecked'>,
+) => ({
+  lost: check.lost,
+  duplicated: check.duplicated,
+  invented: check.invented,
+  deadLettered: check.deadLettered,
+  cacheEntriesChecked: check.cacheEntriesChecked,
+});
+
+/** Seconds from one time (ms) to another, to a tenth; null when the second never came. */
+export function secondsBetween(from: number, to: number): number;
+export function secondsBetween(from: number, to: number | null): number | null;
+export function secondsBetween(from: number, to: number | null): number | null {
+  return to === null ? null : Math.round((to - from) / 100) / 10;
+}
+
 const resultsDir = fileURLToPath(new URL('../../../.test-results/', import.meta.url));
 
 const columns: [keyof FaultRow, string][] = [
