@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type StoredProduct, storedId } from '../domain/product.js';
 import type { CacheMetrics } from '../metrics.js';
 import type { CacheRepairLog } from '../mongo/cache-repair.repository.js';
-import { type CacheEntries, type CacheStore, createCacheStore, type WriterMarks } from './cache-store.js';
-import { onFreshConnection } from './fresh-connection.js';
+import { type CacheEntries, createCacheStore } from './cache-store.js';
+import { createWriteMarks, type WriteMarks } from './write-marks.js';
+
+export type { WriteMarks } from './write-marks.js';
 
 export interface CacheLog {
   warn(obj: object, msg: string): void;
@@ -37,15 +38,6 @@ export interface IndexJudge {
 export interface RepairSource {
   findMany(productIds: readonly string[]): Promise<StoredProduct[]>;
   scan(chunkSize: number): AsyncIterable<StoredProduct[]>;
-}
-
-/** The marks of one batch's products, from before its MongoDB write until its cache write. */
-export interface WriteMarks {
-  readonly productIds: readonly string[];
-  /** Whether Redis holds the marks (it may have been unreachable). */
-  readonly marked: boolean;
-  /** The batch is done with them (written, or failed and to come again); never throws. */
-  end(): void;
 }
 
 export interface ProductCache {
@@ -114,19 +106,20 @@ const repairByIdLimit = 500;
  *
  * A change that could not be written to Redis (Redis down or slow) would leave the old version
  * there. Such keys are remembered (in memory and in the repair log): reads bypass Redis for them
- * and a timer rewrites them from MongoDB once Redis answers again.
+ * and a timer rewrites them from MongoDB once Redis answers again. Every other instance leaves
+ * them alone too while the batch's write mark holds (write-marks.ts), which only the rewrite ends.
  */
 export function createProductCache(options: ProductCacheOptions): ProductCache {
   const { ttlSeconds, log, index, source, repairLog } = options;
   const store = createCacheStore(options.redis, options.keyPrefix, options.metrics?.db);
   const maxRepairKeys = options.maxRepairKeys ?? 10_000;
-  const writeMarkMs = options.writeMarkMs ?? 60_000;
-  const freshConnectTimeoutMs = options.freshConnectTimeoutMs ?? 500;
-  // One writer token per process: a batch that fails and comes again marks under the same token,
-  // so its later write removes the mark the failed attempt left.
-  const token = randomUUID();
-  // This process' batches in flight per product: a write removes the mark only when it is the last.
-  const inFlight = new Map<string, number>();
+  const marks = createWriteMarks({
+    redis: options.redis,
+    keyPrefix: options.keyPrefix,
+    store,
+    writeMarkMs: options.writeMarkMs ?? 60_000,
+    freshConnectTimeoutMs: options.freshConnectTimeoutMs ?? 500,
+  });
   // Each mark has a generation, so a repair clears only the marks made before it read MongoDB.
   const needRepair = new Map<string, number>();
   let generation = 0;
@@ -158,32 +151,8 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
     return allSince !== undefined;
   };
 
-  /** This process' marks on these products, unless another of its batches still writes one. */
-  const ownMarks = (batch: readonly StoredProduct[], leaving?: WriteMarks): WriterMarks => ({
-    token,
-    productIds: new Set(
-      batch
-        .map(storedId)
-        .filter((id) => (inFlight.get(id) ?? 0) <= (leaving?.productIds.includes(id) ? 1 : 0)),
-    ),
-  });
-
-  /**
-   * One write on the shared client, and what failed once more on a fresh connection (see
-   * fresh-connection.ts). Returns the products whose write still failed or may not have happened.
-   */
-  const writeOrRetry = async (batch: readonly StoredProduct[], unmark: WriterMarks): Promise<string[]> => {
-    const failed = new Set(await store.write(batch, ttlSeconds, unmark));
-    if (failed.size === 0) return [];
-    const again = batch.filter((stored) => failed.has(storedId(stored)));
-    return onFreshConnection(options.redis, freshConnectTimeoutMs, (client) =>
-      storeOn(client).write(again, ttlSeconds, unmark),
-    ).catch(() => [...failed]);
-  };
-  const storeOn = (client: Redis): CacheStore => createCacheStore(client, options.keyPrefix);
-
   const rewrite = async (batch: readonly StoredProduct[]): Promise<void> => {
-    const failed = await store.write(batch, ttlSeconds, ownMarks(batch));
+    const failed = await store.write(batch, ttlSeconds, marks.own(batch));
     if (failed.length > 0) throw new Error(`${failed.length} cache entries could not be rewritten`);
   };
 
@@ -271,33 +240,8 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
     });
   };
 
-  const markWriting = async (productIds: readonly string[]): Promise<WriteMarks> => {
-    const ids = [...new Set(productIds)];
-    for (const id of ids) inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
-    let ended = false;
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      for (const id of ids) {
-        const left = (inFlight.get(id) ?? 1) - 1;
-        if (left > 0) inFlight.set(id, left);
-        else inFlight.delete(id);
-      }
-    };
-    const mark = (on: CacheStore) => on.markWriting(ids, token, writeMarkMs);
-    const marked = await mark(store).then(
-      () => true,
-      () =>
-        onFreshConnection(options.redis, freshConnectTimeoutMs, (client) => mark(storeOn(client))).then(
-          () => true,
-          () => false,
-        ),
-    );
-    return { productIds: ids, marked, end };
-  };
-
-  const rememberAll = async (batch: readonly StoredProduct[], marks?: WriteMarks): Promise<void> => {
-    const failed = await writeOrRetry(batch, ownMarks(batch, marks));
+  const rememberAll = async (batch: readonly StoredProduct[], leaving?: WriteMarks): Promise<void> => {
+    const failed = await marks.write(batch, ttlSeconds, marks.own(batch, leaving));
     if (failed.length === 0) return;
     // Whether the writes happened is unknown; the entries must not be trusted until rewritten.
     log.warn({ products: failed.length }, 'cache write failed, entries scheduled for repair');
@@ -310,7 +254,7 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
   return {
     lookup,
     lookupMany,
-    markWriting,
+    markWriting: marks.mark,
     get: async (productId) => {
       const found = await lookup(productId);
       return found.kind === 'hit' ? found.stored : undefined;
