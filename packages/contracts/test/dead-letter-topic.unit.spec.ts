@@ -29,9 +29,6 @@ describe("the contracts' deprecated deadLetterTopic", () => {
         .filter((file) => importsFromContracts.test(file.text))
         .map((file) => `${folder}/${file.path}`),
     );
-    expect(users.sort()).toEqual([
-      'bench/scale-stack.ts',
-      'packages/kafka/test/batch-consumer.int.spec.ts',
-    ]);
+    expect(users.sort()).toEqual(['bench/scale-stack.ts', 'packages/kafka/test/batch-consumer.int.spec.ts']);
   });
 });
