@@ -10,7 +10,7 @@
  * existing products, median of several runs, then the query path on the largest size.
  *   npm run bench -- --scale [--existing 1000,100000] [--rates 100,250,500,1000,2000] [--seconds 30]
  *     [--runs 3] [--visible-every 20] [--visible-probe get|redis] [--poll-ms 10] [--drain-timeout 60]
- *     [--seed-batch 1000] [--seed-timeout 3600] [--reuse-factor 1.5] [--partitions 10]
+ *     [--seed-batch 1000] [--seed-timeout 3600] [--reuse-factor 1.5] [--partitions 10] [--cpu-prof]
  *   npm run bench -- --scale --reset [--existing ...]   drops the kept bench data and exits
  *
  * Command path of the gateway alone (post-path.ts): the compiled gateway against Kafka, open-loop

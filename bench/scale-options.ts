@@ -28,6 +28,7 @@ const schema = z.object({
   partitions: count(10),
   concurrency: list('1,10,50'),
   'query-seconds': z.coerce.number().min(0).default(4),
+  'cpu-prof': z.boolean().default(false),
 });
 
 export function parseScaleOptions(args: Record<string, unknown>): ScaleOptions {
@@ -52,5 +53,6 @@ export function parseScaleOptions(args: Record<string, unknown>): ScaleOptions {
     partitions: o.partitions,
     concurrency: o.concurrency,
     querySeconds: o['query-seconds'],
+    cpuProf: o['cpu-prof'],
   };
 }

@@ -1,9 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Endpoints, infraHome, testEndpoints } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { type BacklogSample, startBacklogScraper, untilDrained } from './metrics-scrape.js';
 import { runOpenLoop } from './open-loop.js';
+import { type ProfileSummary, readProfile, summariseProfile } from './post-path-profile.js';
 import { type QueryPoint, runQueryPath } from './query-path.js';
 import { type LadderResult, runLadder } from './rate-ladder.js';
 import { type ResourceSampler, startResourceSampler, watchInfraServers } from './resources.js';
@@ -34,6 +38,8 @@ export interface ScaleOptions {
   readonly partitions: number;
   readonly concurrency: readonly number[];
   readonly querySeconds: number;
+  /** CPU profiles of the three services over the climb (--cpu-prof), summarised in the run's report. */
+  readonly cpuProf: boolean;
 }
 
 export interface RunReport {
@@ -46,6 +52,8 @@ export interface RunReport {
   readonly rates?: LadderResult['rates'];
   /** The run could not complete (e.g. seeding timed out); the size's later runs are skipped. */
   readonly error?: string;
+  /** With --cpu-prof: each service's profile over the climb (load and drain of every rate). */
+  readonly profiles?: { readonly dir: string; readonly services: Record<string, ProfileSummary> };
 }
 
 export interface ScaleResult {
@@ -113,7 +121,22 @@ async function oneRun({
     await dropBenchData(endpoints, name);
   }
 
-  const stack = await startScaleStack(endpoints, name, { partitions: options.partitions, logLevel: 'error' });
+  const profileDir = options.cpuProf ? mkdtempSync(join(tmpdir(), 'scale-')) : undefined;
+  const profiled = profileDir
+    ? Object.fromEntries(
+        profiledServices.map((service) => [
+          service,
+          ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, service)}`],
+        ]),
+      )
+    : undefined;
+  const stack = await startScaleStack(endpoints, name, {
+    partitions: options.partitions,
+    logLevel: 'error',
+    nodeArgs: profiled,
+  });
+  let climb: { fromUs: number; toUs: number } | undefined;
+  let report: RunReport;
   for (const [service, process] of Object.entries(stack.services))
     if (process.child.pid) result.sampler.watch(service, process.child.pid);
   const offset = result.sampler.now();
@@ -183,6 +206,7 @@ async function oneRun({
       );
     }
 
+    const fromUs = nowUs();
     const ladder = await runLadder({
       stack,
       rates: options.rates,
@@ -198,7 +222,8 @@ async function oneRun({
       log,
     });
 
-    return {
+    climb = { fromUs, toUs: nowUs() };
+    report = {
       run,
       resetBecause,
       seed,
@@ -209,7 +234,7 @@ async function oneRun({
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`${phase}: failed: ${message}`);
-    return { run, resetBecause, error: message };
+    report = { run, resetBecause, error: message };
   } finally {
     probe.close();
     redis.disconnect();
@@ -217,4 +242,25 @@ async function oneRun({
       result.backlog.push({ ...s, t: Math.round((s.t + offset) * 10) / 10, existing, run });
     await stack.stop();
   }
+  // Written by each service as it exits, so only now.
+  return withProfiles(report, profileDir, climb);
+}
+
+const profiledServices = ['api-gateway', 'writer-service', 'reader-service'] as const;
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Reads the profiles the stopped services wrote, summarised over the climb. */
+function withProfiles(
+  report: RunReport,
+  dir: string | undefined,
+  climb: { fromUs: number; toUs: number } | undefined,
+): RunReport {
+  if (!dir || !climb) return report;
+  const services = Object.fromEntries(
+    profiledServices.map((service) => [service, summariseProfile(readProfile(join(dir, service)), climb)]),
+  );
+  log(
+    `profiles in ${dir}: ${JSON.stringify(Object.fromEntries(Object.entries(services).map(([k, v]) => [k, v.topSelf.slice(0, 8)])))}`,
+  );
+  return { ...report, profiles: { dir, services } };
 }
