@@ -24,11 +24,15 @@ const headerGetter: TextMapGetter<IHeaders | undefined> = {
 /**
  * One `process <topic>` span per message, a child of the context its producer wrote into its
  * headers, so each command or event stays in the trace of the request that caused it although
- * it is handled in a batch. (The kafkajs instrumentation, for batches, starts a new trace per
- * fetch and only links the messages to theirs.) Each message carries its span's W3C headers
- * (`traceHeaders`) for work that continues later, such as the outbox row the writer stores.
- * A batch of one runs inside its message's span, so its database spans join that trace too; a
- * larger batch runs in the fetch's span, as its database calls serve many traces at once.
+ * it is handled in a batch. Each message carries its span's W3C headers (`traceHeaders`) for
+ * work that continues later, such as the outbox row the writer stores, so an unsampled trace
+ * stays unsampled downstream.
+ *
+ * A batch of one runs inside its message's span when that span is recorded, so its database
+ * spans join the trace. A larger batch, whose database calls serve many traces at once, and the
+ * message of a trace nobody samples run in no span at all: the database instrumentations trace
+ * only under a parent, and a parent nothing records still cost them a span per call (15-17 % of
+ * the writer's and the reader's busy time at 1000 creates/s).
  */
 export async function withMessageSpans<T>(
   chunk: readonly ReceivedMessage[],
@@ -60,7 +64,9 @@ export async function withMessageSpans<T>(
   const traced = started.map(({ received }) => received);
   const only = started.length === 1 ? started[0] : undefined;
   try {
-    return await (only ? context.with(only.spanContext, () => work(traced)) : work(traced));
+    return await (only?.span.isRecording()
+      ? context.with(only.spanContext, () => work(traced))
+      : work(traced));
   } catch (error) {
     for (const { span } of started) {
       span.recordException(error as Error);

@@ -1,5 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Producer } from 'kafkajs';
 
 /** A message prepared earlier, with the W3C trace context of the work that produced it in its headers. */
@@ -25,11 +24,11 @@ const tracer = trace.getTracer('@cqrs-products/kafka');
 /**
  * Sends stored messages in one request, each in the trace it came from.
  *
- * The kafkajs instrumentation parents every message of a batch to whatever span is active when
- * the batch is sent and overwrites the message's traceparent with it. For an outbox relay that
- * would attach every event to the relay's polling loop and cut the trace of the request that
- * caused it. Here each message gets its own "send" span, a child of the context stored in its
- * headers, and the instrumentation is suppressed for the batch so it leaves those headers alone.
+ * A batch's messages come from many requests (an outbox relay sends rows long after their
+ * transactions, from a loop of its own): each message gets its own "send" span, a child of the
+ * context stored in its headers, and that span goes into the headers the consumer continues.
+ * (The kafkajs instrumentation, not installed for this reason among others, parented every
+ * message of a batch to whatever span was active and overwrote its traceparent.)
  */
 export async function sendStoredMessages(
   producer: Producer,
@@ -64,12 +63,10 @@ export async function sendStoredMessages(
   }
 
   try {
-    await context.with(suppressTracing(context.active()), () =>
-      producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
-      }),
-    );
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
+    });
   } catch (error) {
     for (const { span } of sends) {
       span.recordException(error as Error);
