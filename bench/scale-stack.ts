@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { deadLetterTopic, productTopics } from '@cqrs-products/contracts';
-import { createKafka } from '@cqrs-products/kafka';
+import { productTopics } from '@cqrs-products/contracts';
+import { createKafka, deadLetterTopic } from '@cqrs-products/kafka';
 import {
   type Endpoints,
   freePort,

@@ -37,7 +37,7 @@ export function cacheMetrics(registry: Registry): CacheMetrics {
   return {
     lookups: new Counter({
       name: 'cache_lookups_total',
-      help: 'Product cache lookups by result: hit; absent (NOT_FOUND from the complete index); miss, bypass (key awaiting repair), untrusted (index not trusted) and error go to MongoDB.',
+      help: 'Product cache lookups by result: hit; absent (NOT_FOUND from the complete index); miss, bypass (key awaiting repair), writing (an instance is writing the product), untrusted (index not trusted) and error go to MongoDB.',
       labelNames: ['result'] as const,
       registers: [registry],
     }),

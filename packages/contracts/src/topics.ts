@@ -31,13 +31,6 @@ export function productTopics(prefix = ''): ProductTopics {
   return { commands: withPrefix(commandTopics), events: withPrefix(eventTopics) };
 }
 
-/**
- * @deprecated The dead-letter topic is a transport convention: import `deadLetterTopic` from
- * @cqrs-products/kafka, whose runner writes there. Kept only until bench/scale-stack.ts and
- * packages/kafka/test/batch-consumer.int.spec.ts import it from there; then delete it.
- */
-export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
-
 /** Header names carried on every message we produce. */
 export const headerNames = {
   messageId: 'message-id',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  deadLetterTopic,
   decodeMessage,
   encodeMessage,
   fromTimestamp,
@@ -78,6 +77,5 @@ describe('topic names', () => {
     expect(
       [...Object.values(topics.commands), ...Object.values(topics.events)].every((t) => t.startsWith('t1_')),
     ).toBe(true);
-    expect(deadLetterTopic(topics.commands.create)).toBe('t1_product_create.dlq');
   });
 });

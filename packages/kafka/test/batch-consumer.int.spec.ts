@@ -1,8 +1,8 @@
-import { deadLetterTopic } from '@cqrs-products/contracts';
 import { uniqueName, until } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deadLetterHeaders,
+  deadLetterTopic,
   type HandleBatch,
   type MessageVerdict,
   type ReceivedMessage,

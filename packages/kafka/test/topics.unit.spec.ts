@@ -1,5 +1,6 @@
 import { KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { deadLetterTopic } from '../src/dead-letter.js';
 import { isUnknownTopicOrPartition } from '../src/topics.js';
 
 // kafkajs's own error classes, with the type its protocol layer sets from the broker's error code.
@@ -23,5 +24,11 @@ describe('a topic the broker does not serve yet', () => {
     expect(isUnknownTopicOrPartition(denied)).toBe(false);
     expect(isUnknownTopicOrPartition(new Error('connection refused'))).toBe(false);
     expect(isUnknownTopicOrPartition(undefined)).toBe(false);
+  });
+});
+
+describe('the dead-letter topic of a topic', () => {
+  it('is the topic with .dlq behind it, prefix and all', () => {
+    expect(deadLetterTopic('t1_product_create')).toBe('t1_product_create.dlq');
   });
 });
