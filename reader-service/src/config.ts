@@ -1,20 +1,12 @@
-import {
-  commonEnv,
-  consumerKafka,
-  consumerKafkaEnv,
-  fields,
-  readServiceConfig,
-  serviceFields,
-} from '@cqrs-products/config';
+import { fields, grpcConsumerEnv, grpcConsumerFields, readServiceConfig } from '@cqrs-products/config';
 import { z } from 'zod';
 
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.stringbool().or(z.boolean());
 
 export const configSchema = z.object({
-  ...serviceFields,
-  grpc: z.object({ port: fields.port }),
-  kafka: consumerKafka.extend({
+  ...grpcConsumerFields,
+  kafka: grpcConsumerFields.kafka.extend({
     /** Events projected as one batch at most (one insert, or one delete and one insert, per batch). */
     maxBatchSize: count(1, 10_000).default(500),
   }),
@@ -96,8 +88,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export const envMapping = {
-  ...commonEnv,
-  ...consumerKafkaEnv,
+  ...grpcConsumerEnv,
   KAFKA_MAX_BATCH_SIZE: 'kafka.maxBatchSize',
   GRPC_PORT: 'grpc.port',
   MONGO_URI: 'mongo.uri',

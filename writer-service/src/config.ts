@@ -1,17 +1,8 @@
-import {
-  commonEnv,
-  consumerKafka,
-  consumerKafkaEnv,
-  fields,
-  readServiceConfig,
-  serviceFields,
-} from '@cqrs-products/config';
+import { fields, grpcConsumerEnv, grpcConsumerFields, readServiceConfig } from '@cqrs-products/config';
 import { z } from 'zod';
 
 export const configSchema = z.object({
-  ...serviceFields,
-  grpc: z.object({ port: fields.port }),
-  kafka: consumerKafka,
+  ...grpcConsumerFields,
   postgres: z.object({
     url: fields.url(['postgres', 'postgresql']),
     poolSize: z.coerce.number().int().min(2).max(100),
@@ -38,9 +29,7 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 export const envMapping = {
-  ...commonEnv,
-  ...consumerKafkaEnv,
-  GRPC_PORT: 'grpc.port',
+  ...grpcConsumerEnv,
   POSTGRES_URL: 'postgres.url',
   POSTGRES_POOL_SIZE: 'postgres.poolSize',
   OUTBOX_POLL_INTERVAL_MS: 'outbox.pollIntervalMs',

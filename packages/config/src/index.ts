@@ -151,6 +151,16 @@ export const consumerKafkaEnv = {
 } as const;
 
 /**
+ * Keys of a service that serves gRPC and consumes in a Kafka group (the writer and the reader):
+ * `serviceFields`, `grpc.port` and `consumerKafka`. A service may replace `kafka` with an extension.
+ */
+export const grpcConsumerFields = {
+  ...serviceFields,
+  grpc: z.object({ port: fields.port }),
+  kafka: consumerKafka,
+};
+
+/**
  * A service's config: its `config/config.yaml` (or CONFIG_FILE) overridden by the environment;
  * exits with one line naming the key when something is wrong.
  */
@@ -173,4 +183,11 @@ export const commonEnv = {
   PROBES_PORT: 'probes.port',
   METRICS_PORT: 'metrics.port',
   KAFKA_BROKERS: 'kafka.brokers',
+} as const;
+
+/** Environment names for `grpcConsumerFields`: `commonEnv`, `consumerKafkaEnv` and GRPC_PORT. */
+export const grpcConsumerEnv = {
+  ...commonEnv,
+  ...consumerKafkaEnv,
+  GRPC_PORT: 'grpc.port',
 } as const;
