@@ -103,15 +103,18 @@ const definitions = {
   completeIndex: { numberOfKeys: 2, lua: completeIndex },
 };
 
+/** rememberProduct's arguments, the same called alone or in a pipeline. */
+type RememberProductArgs = [
+  key: string,
+  marksKey: string,
+  version: number,
+  doc: string,
+  ttlSeconds: number,
+  token: string,
+];
+
 export interface CacheScripts {
-  rememberProduct(
-    key: string,
-    marksKey: string,
-    version: number,
-    doc: string,
-    ttlSeconds: number,
-    token: string,
-  ): Promise<number>;
+  rememberProduct(...args: RememberProductArgs): Promise<number>;
   /** Marks keys (the first argument says how many) as being written by `token` for `ms`. */
   markWriting(numberOfKeys: number, ...keysThenTokenAndMs: (string | number)[]): Promise<number>;
   /** The marker, then each entry's document, or 0 for an entry being written. */
@@ -122,14 +125,7 @@ export interface CacheScripts {
 }
 
 export type ScriptPipeline = ChainableCommander & {
-  rememberProduct(
-    key: string,
-    marksKey: string,
-    version: number,
-    doc: string,
-    ttlSeconds: number,
-    token: string,
-  ): ScriptPipeline;
+  rememberProduct(...args: RememberProductArgs): ScriptPipeline;
 };
 
 /**
