@@ -16,15 +16,17 @@ describe('the read-model database', () => {
 });
 
 describe('batch projection, Redis index and MongoDB fallback settings', () => {
+  const settingsOf = (config: ReturnType<typeof load>) => ({
+    maxBatchSize: config.kafka.maxBatchSize,
+    index: config.redis.index,
+    readFallback: config.readFallback,
+  });
+
   it('default to batches of 500, the index on, and a bounded fallback', () => {
-    const config = load({});
-    expect(config.kafka.maxBatchSize).toBe(500);
-    expect(config.redis.index).toEqual({ enabled: true, lockMs: 30_000, warmUpChunk: 1_000, retryMs: 5_000 });
-    expect(config.readFallback).toEqual({
-      maxConcurrent: 4,
-      failureThreshold: 5,
-      openMs: 5_000,
-      timeoutMs: 2_000,
+    expect(settingsOf(load({}))).toEqual({
+      maxBatchSize: 500,
+      index: { enabled: true, lockMs: 30_000, warmUpChunk: 1_000, retryMs: 5_000 },
+      readFallback: { maxConcurrent: 4, failureThreshold: 5, openMs: 5_000, timeoutMs: 2_000 },
     });
   });
 
@@ -68,13 +70,10 @@ describe('batch projection, Redis index and MongoDB fallback settings', () => {
       READ_FALLBACK_OPEN_MS: '2000',
       READ_FALLBACK_TIMEOUT_MS: '750',
     });
-    expect(config.kafka.maxBatchSize).toBe(200);
-    expect(config.redis.index).toEqual({ enabled: false, lockMs: 60_000, warmUpChunk: 250, retryMs: 1_000 });
-    expect(config.readFallback).toEqual({
-      maxConcurrent: 8,
-      failureThreshold: 3,
-      openMs: 2_000,
-      timeoutMs: 750,
+    expect(settingsOf(config)).toEqual({
+      maxBatchSize: 200,
+      index: { enabled: false, lockMs: 60_000, warmUpChunk: 250, retryMs: 1_000 },
+      readFallback: { maxConcurrent: 8, failureThreshold: 3, openMs: 2_000, timeoutMs: 750 },
     });
   });
 
