@@ -2,29 +2,16 @@ import { testEndpoints, uniqueName } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { type Db, MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredProduct } from '../src/domain/product.js';
 import { type CacheRepairDocument, createCacheRepairLog } from '../src/mongo/cache-repair.repository.js';
 import { createProductRepository, type ProductDocument } from '../src/mongo/product.repository.js';
 import { type CacheIndex, createCacheIndex } from '../src/redis/cache-index.js';
 import { cacheKeys } from '../src/redis/cache-store.js';
 import { deleteKeys, newProductId, until } from './support/reader-harness.js';
+import { liveProduct } from './support/stored-products.js';
 
 // The warm-up against the real servers, with another instance's write landing while it scans:
 // that instance wrote MongoDB and could not write Redis, so it recorded the product for repair.
 const silent = { info() {}, warn() {}, debug() {} };
-const at = new Date('2026-01-02T03:04:05.006Z');
-const live = (productId: string, version: number): StoredProduct => ({
-  kind: 'live',
-  product: {
-    productId,
-    name: `v${version}`,
-    description: 'd',
-    price: 1,
-    createdAt: at,
-    updatedAt: at,
-    version,
-  },
-});
 
 const databaseName = uniqueName('warm_up');
 let mongo: MongoClient;
@@ -93,11 +80,11 @@ describe('the warm-up and the shared repair log', () => {
   it('rewrites a product recorded for repair while it scanned before it declares the index complete', async () => {
     const model = readModel();
     const id = newProductId();
-    await model.repository.saveAll([live(id, 1)]);
+    await model.repository.saveAll([liveProduct(id, 1)]);
 
     await model.warmUp(async () => {
       // The scan has copied version 1; another instance applies version 2 and fails its cache write.
-      await model.repository.saveAll([live(id, 2)]);
+      await model.repository.saveAll([liveProduct(id, 2)]);
       await model.repairLog.record([id]);
     });
     await model.complete();
@@ -109,8 +96,8 @@ describe('the warm-up and the shared repair log', () => {
   it('settles records made before it by its scan alone', async () => {
     const model = readModel();
     const id = newProductId();
-    await model.repository.saveAll([live(id, 1)]);
-    await model.repository.saveAll([live(id, 2)]);
+    await model.repository.saveAll([liveProduct(id, 1)]);
+    await model.repository.saveAll([liveProduct(id, 2)]);
     await model.repairLog.record([id]);
 
     await model.warmUp();
@@ -123,10 +110,10 @@ describe('the warm-up and the shared repair log', () => {
   it('does not declare the index complete over a repair of every entry recorded while it scanned', async () => {
     const model = readModel();
     const id = newProductId();
-    await model.repository.saveAll([live(id, 1)]);
+    await model.repository.saveAll([liveProduct(id, 1)]);
 
     await model.warmUp(async () => {
-      await model.repository.saveAll([live(id, 2)]);
+      await model.repository.saveAll([liveProduct(id, 2)]);
       await model.repairLog.record('all');
     });
     await model.complete();

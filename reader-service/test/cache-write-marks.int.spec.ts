@@ -3,7 +3,6 @@ import { testEndpoints, uniqueName } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredProduct } from '../src/domain/product.js';
 import {
   createProductRepository,
   type ProductDocument,
@@ -15,25 +14,13 @@ import {
   type ProductCacheOptions,
 } from '../src/redis/product.cache.js';
 import { deleteKeys, newProductId, until } from './support/reader-harness.js';
+import { liveProduct } from './support/stored-products.js';
 
 // Two reader instances' caches over one Redis (a client each, configured as start.ts does), the
 // index complete: what one instance does between MongoDB and Redis decides what the other answers.
 const silent = { warn() {} };
 const keyPrefix = `${uniqueName('marks')}:`;
 const database = uniqueName('marks');
-const at = new Date('2026-01-02T03:04:05.006Z');
-const live = (productId: string, version: number): StoredProduct => ({
-  kind: 'live',
-  product: {
-    productId,
-    name: `v${version}`,
-    description: 'd',
-    price: 1,
-    createdAt: at,
-    updatedAt: at,
-    version,
-  },
-});
 const complete = { trust: () => 'complete' as const };
 
 const clients: Redis[] = [];
@@ -123,7 +110,7 @@ describe('write marks: a product between its MongoDB write and its Redis write',
   it('is answered from Redis by no instance until the writer has written it', async () => {
     const [writer, other] = [await instance(), await instance()];
     const id = newProductId();
-    await writer.remember(live(id, 1));
+    await writer.remember(liveProduct(id, 1));
 
     const marks = await writer.markWriting([id]);
     // Here the writer saves version 2 to MongoDB: Redis still holds version 1.
@@ -131,9 +118,9 @@ describe('write marks: a product between its MongoDB write and its Redis write',
     expect(await other.lookup(id)).toEqual({ kind: 'writing' });
     expect(await writer.lookup(id)).toEqual({ kind: 'writing' });
 
-    await writer.rememberAll([live(id, 2)], marks);
+    await writer.rememberAll([liveProduct(id, 2)], marks);
     marks.end();
-    expect(await other.lookup(id)).toEqual({ kind: 'hit', stored: live(id, 2) });
+    expect(await other.lookup(id)).toEqual({ kind: 'hit', stored: liveProduct(id, 2) });
   });
 
   it('is marked through a fresh connection when the writer’s own one is not back yet', async () => {
@@ -148,7 +135,7 @@ describe('write marks: a product between its MongoDB write and its Redis write',
     caches.push(writer);
     const other = await instance();
     const id = newProductId();
-    await writer.remember(live(id, 1));
+    await writer.remember(liveProduct(id, 1));
     client.disconnect();
     await until(() => client.status === 'end', { timeoutMs: 5_000, what: 'client disconnected' });
 
@@ -156,8 +143,8 @@ describe('write marks: a product between its MongoDB write and its Redis write',
 
     expect(marks.marked).toBe(true);
     expect(await other.lookup(id)).toEqual({ kind: 'writing' });
-    await writer.rememberAll([live(id, 2)], marks);
-    expect(await other.lookup(id)).toEqual({ kind: 'hit', stored: live(id, 2) });
+    await writer.rememberAll([liveProduct(id, 2)], marks);
+    expect(await other.lookup(id)).toEqual({ kind: 'hit', stored: liveProduct(id, 2) });
   });
 
   it('keeps the mark for every instance when the write fails, until the writer repairs it', async () => {
@@ -175,28 +162,28 @@ describe('write marks: a product between its MongoDB write and its Redis write',
     caches.push(writer);
     const other = await instance();
     const id = newProductId();
-    await repository.saveAll([live(id, 1)]);
-    await writer.remember(live(id, 1));
+    await repository.saveAll([liveProduct(id, 1)]);
+    await writer.remember(liveProduct(id, 1));
 
     const marks = await writer.markWriting([id]);
-    await repository.saveAll([live(id, 2)]);
+    await repository.saveAll([liveProduct(id, 2)]);
     // The writer is cut off from Redis (the other instance is not) before its cache write.
     await proxy.cut();
-    await writer.rememberAll([live(id, 2)], marks);
+    await writer.rememberAll([liveProduct(id, 2)], marks);
     marks.end();
 
     expect(await redis.hget(`${keyPrefix}${id}`, 'version')).toBe('1');
     expect(await other.lookup(id)).toEqual({ kind: 'writing' });
     await proxy.restore();
     await until(async () => (await other.lookup(id)).kind === 'hit', { timeoutMs: 10_000, what: 'repaired' });
-    expect(await other.lookup(id)).toEqual({ kind: 'hit', stored: live(id, 2) });
+    expect(await other.lookup(id)).toEqual({ kind: 'hit', stored: liveProduct(id, 2) });
   });
 
   it('of a writer that died lapses, so the product is answered from Redis again', async () => {
     const writer = await instance({ writeMarkMs: 300 });
     const other = await instance();
     const id = newProductId();
-    await writer.remember(live(id, 1));
+    await writer.remember(liveProduct(id, 1));
 
     await writer.markWriting([id]); // and the process dies before its MongoDB write
     expect(await other.lookup(id)).toEqual({ kind: 'writing' });
@@ -211,16 +198,16 @@ describe('write marks: a product between its MongoDB write and its Redis write',
   it('of one batch are left to another batch of the same process still writing the product', async () => {
     const [writer, other] = [await instance(), await instance()];
     const id = newProductId();
-    await writer.remember(live(id, 1));
+    await writer.remember(liveProduct(id, 1));
 
     const first = await writer.markWriting([id]);
     const second = await writer.markWriting([id]);
-    await writer.rememberAll([live(id, 2)], first);
+    await writer.rememberAll([liveProduct(id, 2)], first);
     first.end();
     expect(await other.lookup(id)).toEqual({ kind: 'writing' });
 
-    await writer.rememberAll([live(id, 3)], second);
+    await writer.rememberAll([liveProduct(id, 3)], second);
     second.end();
-    expect(await other.lookup(id)).toEqual({ kind: 'hit', stored: live(id, 3) });
+    expect(await other.lookup(id)).toEqual({ kind: 'hit', stored: liveProduct(id, 3) });
   });
 });

@@ -1,25 +1,12 @@
 import { testEndpoints, uniqueName } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredProduct } from '../src/domain/product.js';
 import { createProductCache, type ProductCache } from '../src/redis/product.cache.js';
 import { newProductId, until } from './support/reader-harness.js';
+import { fixtureDate, liveProduct } from './support/stored-products.js';
 
 const silent = { warn() {} };
 const keyPrefix = `${uniqueName('cache')}:`;
-const at = new Date('2024-03-04T05:06:07.089Z');
-const live = (productId: string, version: number): StoredProduct => ({
-  kind: 'live',
-  product: {
-    productId,
-    name: `v${version}`,
-    description: 'd',
-    price: 1.5,
-    createdAt: at,
-    updatedAt: at,
-    version,
-  },
-});
 
 // The cache's own client, configured as the reader configures it: no offline queue, short timeouts.
 const newClient = () =>
@@ -47,9 +34,9 @@ describe('product cache', () => {
   it('returns what was remembered, with its dates, and expires it after the TTL', async () => {
     cache = newCache();
     const id = newProductId();
-    await cache.remember(live(id, 1));
+    await cache.remember(liveProduct(id, 1));
 
-    expect(await cache.get(id)).toEqual(live(id, 1));
+    expect(await cache.get(id)).toEqual(liveProduct(id, 1));
     const ttl = await redis.ttl(`${keyPrefix}${id}`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60);
@@ -58,8 +45,8 @@ describe('product cache', () => {
   it('refuses a late write of an older version, so a slow query cannot bring back old data', async () => {
     cache = newCache();
     const id = newProductId();
-    await cache.remember(live(id, 2)); // the event's overwrite
-    await cache.remember(live(id, 1)); // a query that read MongoDB before the event, writing late
+    await cache.remember(liveProduct(id, 2)); // the event's overwrite
+    await cache.remember(liveProduct(id, 1)); // a query that read MongoDB before the event, writing late
 
     expect((await cache.get(id))?.kind === 'live' && (await cache.get(id))).toMatchObject({
       product: { version: 2 },
@@ -69,12 +56,15 @@ describe('product cache', () => {
   it('remembers a delete as a tombstone that replaces the live entry', async () => {
     cache = newCache();
     const id = newProductId();
-    await cache.remember(live(id, 1));
-    await cache.remember({ kind: 'deleted', tombstone: { productId: id, version: 2, deletedAt: at } });
+    await cache.remember(liveProduct(id, 1));
+    await cache.remember({
+      kind: 'deleted',
+      tombstone: { productId: id, version: 2, deletedAt: fixtureDate },
+    });
 
     expect(await cache.get(id)).toEqual({
       kind: 'deleted',
-      tombstone: { productId: id, version: 2, deletedAt: at },
+      tombstone: { productId: id, version: 2, deletedAt: fixtureDate },
     });
   });
 
@@ -89,7 +79,7 @@ describe('product cache', () => {
     cache = newCache(dead);
     const id = newProductId();
 
-    await expect(cache.remember(live(id, 1))).resolves.toBeUndefined();
+    await expect(cache.remember(liveProduct(id, 1))).resolves.toBeUndefined();
     await expect(cache.get(id)).resolves.toBeUndefined();
     dead.disconnect();
   });
@@ -99,11 +89,11 @@ describe('product cache', () => {
     await until(() => client.status === 'ready', { timeoutMs: 5_000, what: 'redis ready' });
     cache = newCache(client);
     const id = newProductId();
-    await cache.remember(live(id, 1));
+    await cache.remember(liveProduct(id, 1));
 
     client.disconnect(); // this instance's connection is down, Redis is not
     await until(() => client.status === 'end', { timeoutMs: 5_000, what: 'client disconnected' });
-    await cache.remember(live(id, 2));
+    await cache.remember(liveProduct(id, 2));
 
     expect(await redis.hget(`${keyPrefix}${id}`, 'version')).toBe('2');
   });
@@ -111,18 +101,18 @@ describe('product cache', () => {
   it('stops trusting an entry whose update failed on both connections, and removes it once Redis answers again', async () => {
     cache = newCache();
     const id = newProductId();
-    await cache.remember(live(id, 1));
+    await cache.remember(liveProduct(id, 1));
     // A value no cache script can update: the write of version 2 fails on any connection.
     await redis.set(`${keyPrefix}${id}`, 'not a hash');
 
-    await cache.remember(live(id, 2));
+    await cache.remember(liveProduct(id, 2));
 
     expect(await cache.get(id)).toBeUndefined();
     await until(async () => (await redis.exists(`${keyPrefix}${id}`)) === 0, {
       timeoutMs: 5_000,
       what: 'entry that failed removed',
     });
-    await cache.remember(live(id, 2));
-    expect(await cache.get(id)).toEqual(live(id, 2));
+    await cache.remember(liveProduct(id, 2));
+    expect(await cache.get(id)).toEqual(liveProduct(id, 2));
   });
 });
