@@ -2,21 +2,10 @@ import { encodeMessage, toTimestamp } from '@cqrs-products/contracts';
 import { GrpcStatus } from '@cqrs-products/errors';
 import { deadLetterHeaders } from '@cqrs-products/kafka';
 import type { CollectedMessage } from '@cqrs-products/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deadLetterTopic,
-  newProductId,
-  type ReaderHarness,
-  startReaderHarness,
-  until,
-} from './support/reader-harness.js';
+import { describe, expect, it } from 'vitest';
+import { deadLetterTopic, newProductId, until, useReaderHarness } from './support/reader-harness.js';
 
-let reader: ReaderHarness;
-beforeAll(async () => {
-  reader = await startReaderHarness();
-  await reader.untilIndexComplete();
-});
-afterAll(() => reader?.stop());
+const reader = useReaderHarness();
 
 const now = toTimestamp(new Date());
 const wire = (ProductID: string, Version: number) => ({

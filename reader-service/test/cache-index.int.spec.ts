@@ -1,21 +1,16 @@
 import { GrpcStatus } from '@cqrs-products/errors';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { start } from '../src/start.js';
 import {
   deleteKeys,
   grpcCaller,
   newProductId,
-  type ReaderHarness,
   startReaderHarness,
   until,
+  useReaderHarness,
 } from './support/reader-harness.js';
 
-let reader: ReaderHarness;
-beforeAll(async () => {
-  reader = await startReaderHarness({ readFallback: { maxConcurrent: 2 } });
-  await reader.untilIndexComplete();
-});
-afterAll(() => reader?.stop());
+const reader = useReaderHarness({ readFallback: { maxConcurrent: 2 } });
 
 type Got = { Product: { Name: string; Version: number } };
 const get = (ProductID: string) => reader.call<Got>('GetProductById', { ProductID });

@@ -3,15 +3,10 @@ import { encodeMessage, encodeProductMessage, loadReaderProto, toTimestamp } fro
 import { GrpcStatus } from '@cqrs-products/errors';
 import { sendMessage } from '@cqrs-products/kafka';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newProductId, type ReaderHarness, startReaderHarness } from './support/reader-harness.js';
+import { describe, expect, it } from 'vitest';
+import { newProductId, useReaderHarness } from './support/reader-harness.js';
 
-let reader: ReaderHarness;
-beforeAll(async () => {
-  reader = await startReaderHarness();
-  await reader.untilIndexComplete();
-});
-afterAll(() => reader?.stop());
+const reader = useReaderHarness();
 
 interface Answer {
   Product: { ProductID: string; Name: string; Version: number };

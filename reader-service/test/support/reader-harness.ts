@@ -24,6 +24,7 @@ import {
 } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { type Collection, MongoClient } from 'mongodb';
+import { afterAll, beforeAll } from 'vitest';
 import { type Config, configSchema } from '../../src/config.js';
 import type { ProductDocument } from '../../src/mongo/product.repository.js';
 import { cacheKeys } from '../../src/redis/cache-store.js';
@@ -203,6 +204,28 @@ export async function startReaderHarness(options: HarnessOptions = {}): Promise<
       if (!options.searchUrl) await dropSearchDatabase(config.search.postgresUrl);
     },
   };
+}
+
+/**
+ * The harness of one test file: started before its tests and, unless `indexComplete: false`,
+ * with the Redis index complete (as the reader serves once warm); stopped after them.
+ */
+export function useReaderHarness(
+  options: HarnessOptions & { readonly indexComplete?: boolean } = {},
+): ReaderHarness {
+  let harness: ReaderHarness | undefined;
+  beforeAll(async () => {
+    harness = await startReaderHarness(options);
+    if (options.indexComplete !== false) await harness.untilIndexComplete();
+  });
+  afterAll(() => harness?.stop());
+  // Read through on every use: the harness exists only once beforeAll has run.
+  return new Proxy({} as ReaderHarness, {
+    get: (_, key) => {
+      if (!harness) throw new Error('the reader harness is used before beforeAll ran');
+      return harness[key as keyof ReaderHarness];
+    },
+  });
 }
 
 export { until };
