@@ -1,4 +1,5 @@
 import { isAppError } from '@cqrs-products/errors';
+import { isConnectionError } from '@cqrs-products/postgres';
 import pg from 'pg';
 import { readerErrors } from '../errors.js';
 
@@ -86,19 +87,6 @@ export function searchStoreFailure(error: unknown): unknown {
  * (the caller answers "unavailable, try again" rather than "internal error").
  */
 export function isSearchStoreUnavailable(error: unknown): boolean {
-  const code = codeOf(error);
-  if (code !== undefined) {
-    // SQLSTATE class 08: connection exception; 57P01-03: shutting down or starting up; 57014:
-    // statement_timeout; 53300: too many connections.
-    if (/^08/.test(code) || ['57P01', '57P02', '57P03', '57014', '53300'].includes(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
-      return true;
-  }
-  const message = (error as { message?: unknown } | null)?.message;
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
-      message,
-    )
-  );
+  // Besides a connection error: 57014, statement_timeout; 53300, too many connections.
+  return isConnectionError(error) || ['57014', '53300'].includes(codeOf(error) ?? '');
 }

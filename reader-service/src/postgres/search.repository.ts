@@ -1,4 +1,5 @@
 import type { DbMetrics } from '@cqrs-products/metrics';
+import { inTransaction } from '@cqrs-products/postgres';
 import type pg from 'pg';
 import {
   newestPerProduct,
@@ -106,28 +107,10 @@ export function createSearchRepository({
     db ? db.time('postgresql', operation, work) : work();
 
   /** A read-only transaction, so the time limit can be set for this statement alone. */
-  const query = async (sql: string, values: unknown[]): Promise<SearchRow[]> => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${queryTimeoutMs}`);
-      const { rows } = await client.query<SearchRow>(sql, values);
-      await client.query('COMMIT');
-      return rows;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
-  };
+  const query = (sql: string, values: unknown[]): Promise<SearchRow[]> =>
+    inTransaction(pool, async (client) => (await client.query<SearchRow>(sql, values)).rows, {
+      begin: `BEGIN READ ONLY; SET LOCAL statement_timeout = ${queryTimeoutMs}`,
+    });
 
   return {
     saveAll: (batch, options = {}) => {
