@@ -3,9 +3,8 @@ import {
   consumerReadiness,
   createKafka,
   createProducer,
-  deadLetterTopic,
-  ensureTopics,
   pingKafka,
+  prepareTopics,
 } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
 import {
@@ -134,16 +133,12 @@ export async function start(config: Config): Promise<ReaderService> {
     });
     // Before serving: keys a previous process could not write must not be answered from Redis.
     await cache.recover();
-    await pingKafka(kafka);
-    if (config.kafka.topics.create) {
-      const names = Object.values(topics);
-      // The command topics too: the write RPCs publish to them, whether or not a writer made them yet.
-      await ensureTopics(
-        kafka,
-        [...names, ...names.map(deadLetterTopic), ...Object.values(commandTopics)],
-        config.kafka.topics,
-      );
-    }
+    // The command topics too: the write RPCs publish to them, whether or not a writer made them yet.
+    await prepareTopics(
+      kafka,
+      { consumes: Object.values(topics), produces: Object.values(commandTopics) },
+      config.kafka.topics,
+    );
     await producer.connect();
   } catch (error) {
     cache.close();

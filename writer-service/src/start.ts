@@ -4,9 +4,8 @@ import {
   consumerReadiness,
   createKafka,
   createProducer,
-  deadLetterTopic,
-  ensureTopics,
   pingKafka,
+  prepareTopics,
 } from '@cqrs-products/kafka';
 import { createLogger, type Logger } from '@cqrs-products/logger';
 import {
@@ -38,16 +37,6 @@ export interface WriterService {
   stop(): Promise<void>;
 }
 
-/** The topics this service reads, writes and dead-letters to, with the configured prefix. */
-export function writerTopics(prefix: string): string[] {
-  const { commands, events } = productTopics(prefix);
-  return [
-    ...Object.values(commands),
-    ...Object.values(commands).map(deadLetterTopic),
-    ...Object.values(events),
-  ];
-}
-
 /**
  * Partitions whose batches run at once. Each batch holds a connection for its transaction; the
  * relay holds two (LISTEN, its batch), and one is left for gRPC calls and the parking sweeper.
@@ -75,9 +64,11 @@ export async function start(config: Config): Promise<WriterService> {
   try {
     // Fail at start-up, not on the first command, when a dependency is wrong.
     await pingPostgres(pool);
-    if (config.kafka.topics.create)
-      await ensureTopics(kafka, writerTopics(config.kafka.topicPrefix), config.kafka.topics);
-    else await pingKafka(kafka);
+    await prepareTopics(
+      kafka,
+      { consumes: Object.values(topics.commands), produces: Object.values(topics.events) },
+      config.kafka.topics,
+    );
     await producer.connect();
     started.push(() => producer.disconnect());
 

@@ -20,4 +20,11 @@ export type { ConsumerHealth } from './liveness.js';
 export { createProducer, type OutgoingMessage, prepareMessage, sendMessage } from './producer.js';
 export { type StoredMessage, sendStoredMessages } from './stored-context.js';
 export { consumerReadiness, superviseConsumer } from './supervise.js';
-export { ensureTopics, isUnknownTopicOrPartition, pingKafka, type TopicSettings } from './topics.js';
+export {
+  ensureTopics,
+  isUnknownTopicOrPartition,
+  pingKafka,
+  prepareTopics,
+  type ServiceTopics,
+  type TopicSettings,
+} from './topics.js';

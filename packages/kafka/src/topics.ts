@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { deadLetterTopic } from './dead-letter.js';
 
 export interface TopicSettings {
   readonly partitions: number;
@@ -39,6 +40,26 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The topics of one service: those it consumes and those it publishes to. */
+export interface ServiceTopics {
+  readonly consumes: readonly string[];
+  readonly produces: readonly string[];
+}
+
+/**
+ * A service's start-up: with `create`, makes its topics that are missing, the dead-letter topic of
+ * each one it consumes too (its runner writes there); without, checks that a broker answers.
+ * Either way start-up fails, not the first message, when the brokers are wrong.
+ */
+export async function prepareTopics(
+  kafka: Kafka,
+  { consumes, produces }: ServiceTopics,
+  settings: TopicSettings & { readonly create: boolean },
+): Promise<void> {
+  if (!settings.create) return pingKafka(kafka);
+  await ensureTopics(kafka, [...consumes, ...consumes.map(deadLetterTopic), ...produces], settings);
 }
 
 /**
