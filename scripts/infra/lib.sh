@@ -34,13 +34,13 @@ PROBE="$INFRA_SCRIPT_DIR/probe.py"
 DEFAULT_COMPONENTS=(postgres redis kafka mongo prometheus)
 ALL_COMPONENTS=(postgres redis kafka mongo prometheus)
 
-log() { printf '[infra] %s\n' "$*" >&2; }
-die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=infra
+# shellcheck source=../lib/processes.sh
+. "$INFRA_SCRIPT_DIR/../lib/processes.sh"
 
 ensure_layout() {
   mkdir -p "$LOG_DIR" "$RUN_DIR" "$BIN_DIR"
-  # Keeps .infra out of git even if the repo's .gitignore forgets it.
-  [[ -f "$INFRA_DIR/.gitignore" ]] || printf '*\n' >"$INFRA_DIR/.gitignore"
+  keep_out_of_git "$INFRA_DIR"
 }
 
 # Serialises concurrent up/down runs (parallel make targets, a test harness racing a developer).
@@ -113,42 +113,10 @@ spawn() {
   die "could not start $name (no pid file $pidfile); see $logfile"
 }
 
-# SIGTERM, wait up to $3 seconds, then SIGKILL: servers get the chance to shut down cleanly but
-# a wedged one cannot make down.sh hang.
-# Running, as opposed to ended and not yet reaped: a zombie answers `kill -0` until its parent
-# collects it, which on some machines' PID 1 takes ~2 s per process (measured with a bare sleep),
-# and waiting for that made `make down` take 8 s for five servers that had long exited.
-pid_running() {
-  local stat
-  kill -0 "$1" 2>/dev/null || return 1
-  read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
-  stat="${stat##*) }"
-  [[ "${stat%% *}" != Z ]]
-}
-
-stop_pid() {
-  local name="$1" pid="$2" timeout="${3:-30}" i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < timeout * 10; i++)); do
-    pid_running "$pid" || return 0
-    sleep 0.1
-  done
-  log "$name (pid $pid) did not stop within ${timeout}s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    pid_running "$pid" || return 0
-    sleep 0.1
-  done
-}
-
 # --- ports and readiness ---------------------------------------------------------------------
 
 # A component's port in this instance: its well-known default plus INFRA_PORT_OFFSET.
 infra_port() { echo $(($1 + INFRA_PORT_OFFSET)); }
-
-port_open() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
 
 # Refuses to start next to a foreign server: it would either fail to bind or, worse, tests
 # would silently talk to somebody else's database.
@@ -176,16 +144,6 @@ wait_for() {
   done
   "$check" && return 0
   fail_with_log "$name did not answer within ${timeout}s" "$logfile"
-}
-
-fail_with_log() {
-  local msg="$1" logfile="$2"
-  if [[ -f "$logfile" ]]; then
-    printf '[infra] ---- last 30 lines of %s ----\n' "$logfile" >&2
-    tail -n 30 "$logfile" >&2
-    printf '[infra] ----\n' >&2
-  fi
-  die "$msg (log: $logfile)"
 }
 
 probe() { "$PYTHON" "$PROBE" "$@"; }

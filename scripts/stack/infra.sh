@@ -14,16 +14,7 @@ current_infra_home() {
 }
 
 # KEY of the record (INFRA_HOME, INFRA_PORT_OFFSET, STARTED), empty if there is no record.
-infra_record_value() {
-  local key value
-  [[ -f "$INFRA_RECORD" ]] || return 0
-  while IFS='=' read -r key value; do
-    if [[ "$key" == "$1" ]]; then
-      echo "$value"
-      return 0
-    fi
-  done <"$INFRA_RECORD"
-}
+infra_record_value() { file_value "$INFRA_RECORD" "$1"; }
 
 # The components of scripts/infra that run in the given home (found by their pid files there).
 infra_running() {

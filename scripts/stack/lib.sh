@@ -31,15 +31,13 @@ SERVICES=(writer-service reader-service api-gateway)
 # shellcheck disable=SC2034 # used by down.sh
 SERVICES_STOP_ORDER=(api-gateway writer-service reader-service)
 
-log() { printf '[stack] %s\n' "$*" >&2; }
-die() {
-  printf '[stack] ERROR: %s\n' "$*" >&2
-  exit 1
-}
+LOG_TAG=stack
+# shellcheck source=../lib/processes.sh
+. "$STACK_SCRIPT_DIR/../lib/processes.sh"
 
 ensure_state_dirs() {
   mkdir -p "$LOG_DIR" "$RUN_DIR"
-  [[ -f "$STATE_DIR/.gitignore" ]] || printf '*\n' >"$STATE_DIR/.gitignore"
+  keep_out_of_git "$STATE_DIR"
 }
 
 # Serialises concurrent up/down runs of this checkout (two terminals, a test racing a developer).
@@ -76,34 +74,6 @@ service_entry() { echo "$REPO_ROOT/$1/dist/main.js"; }
 
 # --- processes -------------------------------------------------------------------------------
 
-# Alive and not a zombie. An orphan's parent is PID 1, and a slow reaper there (this sandbox's
-# init reaps every ~2 s) would otherwise make each stop look 2 s longer than the service takes.
-pid_running() {
-  local stat
-  kill -0 "$1" 2>/dev/null || return 1
-  read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
-  stat="${stat##*) }"
-  [[ "${stat%% *}" != Z ]]
-}
-
-# SIGTERM (the services drain and commit in-flight work), then SIGKILL after $2 seconds.
-stop_pid() {
-  local pid="$1" timeout="${2:-30}" i
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < timeout * 20; i++)); do
-    pid_running "$pid" || return 0
-    sleep 0.05
-  done
-  log "pid $pid did not stop within ${timeout}s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    pid_running "$pid" || return 0
-    sleep 0.05
-  done
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # True when GET http://127.0.0.1:PORT/PATH answers 2xx within 2 s (bash only: no curl needed).
 http_ok() {
   local port="$1" path="$2" status_line
@@ -113,16 +83,6 @@ http_ok() {
     IFS= read -r -t 2 status_line <&3 || exit 1
     [[ "$status_line" == HTTP/1.?" 2"[0-9][0-9]* ]]
   ) 2>/dev/null
-}
-
-fail_with_log() {
-  local message="$1" logfile="$2"
-  if [[ -f "$logfile" ]]; then
-    printf '[stack] ---- last 30 lines of %s ----\n' "$logfile" >&2
-    tail -n 30 "$logfile" >&2
-    printf '[stack] ----\n' >&2
-  fi
-  die "$message (log: $logfile)"
 }
 
 # --- recorded instances ----------------------------------------------------------------------
@@ -172,18 +132,20 @@ instance_pid() {
   echo "$pid"
 }
 
-# record_value NAME KEY: a value from the instance's record (empty if there is none).
-record_value() {
-  local file key value
-  file="$(instance_envfile "$1")"
-  [[ -f "$file" ]] || return 0
+# file_value FILE KEY: the value of KEY in a file of KEY=VALUE lines (empty if there is none).
+file_value() {
+  local key value
+  [[ -f "$1" ]] || return 0
   while IFS='=' read -r key value; do
     if [[ "$key" == "$2" ]]; then
       echo "$value"
       return 0
     fi
-  done <"$file"
+  done <"$1"
 }
+
+# record_value NAME KEY: a value from the instance's record (empty if there is none).
+record_value() { file_value "$(instance_envfile "$1")" "$2"; }
 
 instance_ready() {
   local port
@@ -195,7 +157,7 @@ stop_instance() {
   local name="$1" pid
   if pid="$(instance_pid "$name")"; then
     log "$name: stopping (pid $pid)"
-    stop_pid "$pid" "${STACK_STOP_TIMEOUT:-30}"
+    stop_pid "$name" "$pid" "${STACK_STOP_TIMEOUT:-30}"
     log "$name: stopped"
   fi
   rm -f "$(instance_pidfile "$name")" "$(instance_envfile "$name")"

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * `make logs` (scripts/stack/logs.sh) on log files written by hand, in a scratch copy of
- * scripts/stack (it finds the checkout from its own location), so nothing of this checkout is read.
+ * scripts/stack and scripts/lib (it finds the checkout from its own location), so nothing of this
+ * checkout is read.
  */
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -15,7 +16,9 @@ let root: string;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'stack-logs-'));
-  cpSync(join(repoRoot, 'scripts', 'stack'), join(root, 'scripts', 'stack'), { recursive: true });
+  // scripts/stack and the helpers it sources (scripts/lib).
+  for (const dir of ['stack', 'lib'])
+    cpSync(join(repoRoot, 'scripts', dir), join(root, 'scripts', dir), { recursive: true });
   mkdirSync(join(root, '.infra', 'logs'), { recursive: true });
   const logs = join(root, '.infra', 'logs');
   writeFileSync(join(logs, 'api-gateway-0.log'), '{"level":"info","service":"api-gateway","msg":"gw0 up"}\n');
