@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { followOutput } from '@cqrs-products/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -37,34 +37,22 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs logs.sh until `done` says the lines are complete (it follows forever), then stops it. */
-function follow(done: (lines: string[]) => boolean, afterStart?: () => void): Promise<string[]> {
-  const child = spawn('bash', [join(root, 'scripts', 'stack', 'logs.sh')], {
+async function follow(done: (lines: string[]) => boolean, afterStart?: () => void): Promise<string[]> {
+  let started = false;
+  const out = await followOutput('bash', [join(root, 'scripts', 'stack', 'logs.sh')], {
     env: { PATH: process.env.PATH, STACK_MODE: 'native' },
-    detached: true,
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no complete output in 15 s:\n${out}`)), 15_000);
-    const finish = (error?: Error) => {
-      clearTimeout(timer);
-      try {
-        process.kill(-(child.pid as number), 'SIGTERM');
-      } catch {}
-      if (error) reject(error);
-      else resolve(out.trim().split('\n'));
-    };
-    let started = false;
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const lines = out.split('\n').filter(Boolean);
+    what: 'logs.sh',
+    timeoutMs: 15_000,
+    done: (output) => {
+      const lines = output.split('\n').filter(Boolean);
       if (!started && lines.length >= 4) {
         started = true;
         afterStart?.();
       }
-      if (done(lines)) finish();
-    });
-    child.once('exit', (code) => finish(new Error(`logs.sh exited (${code}):\n${out}`)));
+      return done(lines);
+    },
   });
+  return out.trim().split('\n');
 }
 
 describe('make logs', () => {

@@ -7,6 +7,7 @@ export {
   testEndpoints,
   uniqueName,
 } from './endpoints.js';
+export { type FollowOptions, followOutput } from './follow-output.js';
 export { forbiddenImports, importCycles, readSources, type SourceFile } from './imports.js';
 export { assertControlsTestedServer, type InfraServer, startServer, stopServer } from './infra-control.js';
 export { type JsonAnswer, jsonClient } from './json-client.js';

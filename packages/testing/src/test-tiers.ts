@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const runsProcessOrServer = [
   /from\s+['"](?:node:)?(?:child_process|net|http|https|dgram)['"]/,
   /\.listen\(/,
-  /\b(?:runServiceMainToExit|startServiceProcess|spawnProcess|startStack|startServer|stopServer|freePort)\(/,
+  /\b(?:runServiceMainToExit|startServiceProcess|spawnProcess|startStack|startServer|stopServer|freePort|followOutput)\(/,
 ];
 // What only a system test does: start a service as a process, alone, as the whole stack, or its
 // main until it exits.

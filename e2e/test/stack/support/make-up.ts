@@ -1,10 +1,10 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type Endpoints, freePort, infraHome, readInfraEnvFile } from '@cqrs-products/testing';
+import { type Endpoints, followOutput, freePort, infraHome, readInfraEnvFile } from '@cqrs-products/testing';
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 
 /** Helpers of make-up.e2e.spec.ts: a copy of the working tree and the processes make up starts there. */
@@ -124,29 +124,20 @@ async function freeBasePort(taken: Set<number>): Promise<number> {
  * Runs `make logs` until every instance named has a line, then stops it (it follows forever);
  * the lines read so far. Waiting on each instance's own line, not on a time.
  */
-export function followLogs(copy: string, env: NodeJS.ProcessEnv, instances: string[]): Promise<string[]> {
-  const child = spawn('make', ['--no-print-directory', 'logs'], { cwd: copy, env, detached: true });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const finish = (error?: Error) => {
-      clearTimeout(timer);
-      try {
-        process.kill(-(child.pid as number), 'SIGTERM');
-      } catch {}
-      if (error) reject(error);
-      // Complete lines only: the last chunk may end inside one.
-      else resolve(out.slice(0, out.lastIndexOf('\n')).split('\n').filter(Boolean));
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`make logs: not every instance in 30 s:\n${out}`)),
-      30_000,
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (instances.every((name) => out.includes(`"instance":"${name}"`))) finish();
-    });
-    child.once('exit', (code) => finish(new Error(`make logs exited (${code}):\n${out}`)));
+export async function followLogs(
+  copy: string,
+  env: NodeJS.ProcessEnv,
+  instances: string[],
+): Promise<string[]> {
+  const out = await followOutput('make', ['--no-print-directory', 'logs'], {
+    cwd: copy,
+    env,
+    what: 'make logs',
+    timeoutMs: 30_000,
+    done: (output) => instances.every((name) => output.includes(`"instance":"${name}"`)),
   });
+  // Complete lines only: the last chunk may end inside one.
+  return out.slice(0, out.lastIndexOf('\n')).split('\n').filter(Boolean);
 }
 
 /** How many partitions each member of a consumer group holds (empty while it rebalances). */
