@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEndpoints } from '@cqrs-products/testing';
+import { benchDataName } from './bench-data.js';
 import { loadGets } from './get-load.js';
 import { scrape, sumMetric } from './metrics-scrape.js';
 import { type ProfileSummary, readProfile, summariseProfile } from './post-path-profile.js';
 import { cpuSeconds } from './post-path-targets.js';
 import { startHelloServer } from './query-path.js';
 import { log, resultsDir, runHeader } from './results.js';
-import { benchDataName, startScaleStack } from './scale-stack.js';
+import { startScaleStack } from './scale-stack.js';
 import { percentile, round } from './stats.js';
 
 /**

@@ -26,6 +26,7 @@
  */
 import { parseArgs } from 'node:util';
 import { testEndpoints } from '@cqrs-products/testing';
+import { benchDataName, dropBenchData } from './bench-data.js';
 import { runDefault } from './default-run.js';
 import { runGetPath } from './get-path.js';
 import { startOtlpSink } from './otlp-sink.js';
@@ -34,7 +35,6 @@ import { log } from './results.js';
 import { parseScaleOptions } from './scale-options.js';
 import { writeScaleResults } from './scale-report.js';
 import { runScale } from './scale-run.js';
-import { benchDataName, dropBenchData } from './scale-stack.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,8 +1,8 @@
+import { countPostgres } from './bench-data.js';
 import { type BacklogScraper, untilDrained } from './metrics-scrape.js';
 import { type RatePoint, runOpenLoop } from './open-loop.js';
 import type { ResourceSampler } from './resources.js';
 import type { ScaleStack } from './scale-stack.js';
-import { countPostgres } from './scale-stack.js';
 import { type Criteria, cpuPer1000, failureOf, isSustained, rssMaxIn } from './scale-summary.js';
 import { readerCreatesApplied } from './seed.js';
 import { round } from './stats.js';

@@ -1,18 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Endpoints, infraHome, testEndpoints } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
+import { benchDataName, countBenchData, dropBenchData } from './bench-data.js';
 import { type BacklogSample, startBacklogScraper, untilDrained } from './metrics-scrape.js';
 import { runOpenLoop } from './open-loop.js';
-import { type ProfileSummary, readProfile, summariseProfile } from './post-path-profile.js';
+import type { ProfileSummary } from './post-path-profile.js';
 import { type QueryPoint, runQueryPath } from './query-path.js';
 import { type LadderResult, runLadder } from './rate-ladder.js';
 import { type ResourceSampler, startResourceSampler, watchInfraServers } from './resources.js';
 import { log } from './results.js';
-import { benchDataName, countBenchData, dropBenchData, startScaleStack } from './scale-stack.js';
+import { nowUs, profileArgs, withProfiles } from './scale-profiles.js';
+import { startScaleStack } from './scale-stack.js';
 import { defaultCriteria, maxSustainedRate } from './scale-summary.js';
 import { type SeedResult, seedProducts } from './seed.js';
 import { followByGet, followByRedis, type VisibilityProbe } from './visibility-probe.js';
@@ -121,19 +120,11 @@ async function oneRun({
     await dropBenchData(endpoints, name);
   }
 
-  const profileDir = options.cpuProf ? mkdtempSync(join(tmpdir(), 'scale-')) : undefined;
-  const profiled = profileDir
-    ? Object.fromEntries(
-        profiledServices.map((service) => [
-          service,
-          ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, service)}`],
-        ]),
-      )
-    : undefined;
+  const profiles = profileArgs(options.cpuProf);
   const stack = await startScaleStack(endpoints, name, {
     partitions: options.partitions,
     logLevel: 'error',
-    nodeArgs: profiled,
+    nodeArgs: profiles.nodeArgs,
   });
   let climb: { fromUs: number; toUs: number } | undefined;
   let report: RunReport;
@@ -243,24 +234,5 @@ async function oneRun({
     await stack.stop();
   }
   // Written by each service as it exits, so only now.
-  return withProfiles(report, profileDir, climb);
-}
-
-const profiledServices = ['api-gateway', 'writer-service', 'reader-service'] as const;
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
-/** Reads the profiles the stopped services wrote, summarised over the climb. */
-function withProfiles(
-  report: RunReport,
-  dir: string | undefined,
-  climb: { fromUs: number; toUs: number } | undefined,
-): RunReport {
-  if (!dir || !climb) return report;
-  const services = Object.fromEntries(
-    profiledServices.map((service) => [service, summariseProfile(readProfile(join(dir, service)), climb)]),
-  );
-  log(
-    `profiles in ${dir}: ${JSON.stringify(Object.fromEntries(Object.entries(services).map(([k, v]) => [k, v.topSelf.slice(0, 8)])))}`,
-  );
-  return { ...report, profiles: { dir, services } };
+  return withProfiles(report, profiles.dir, climb);
 }

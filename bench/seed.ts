@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { encodeMessage, headerNames, productTopics, protobufContentType } from '@cqrs-products/contracts';
 import { createKafka, createProducer } from '@cqrs-products/kafka';
+import { countMongo, countPostgres } from './bench-data.js';
 import { scrape, sumMetric } from './metrics-scrape.js';
-import { countMongo, countPostgres, type ScaleStack } from './scale-stack.js';
+import type { ScaleStack } from './scale-stack.js';
 import { round } from './stats.js';
 
 /**
