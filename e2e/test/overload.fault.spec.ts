@@ -9,6 +9,7 @@ import type { ExpectedProduct } from './support/command-stream.js';
 import { closeScenario, faultSuite, sleep, storeClients } from './support/fault-suite.js';
 import { checkColumns, secondsBetween, writeFaultTable } from './support/fault-table.js';
 import { jsonRequest, randomFields, startOpenLoop } from './support/open-loop.js';
+import { expectEveryChangeOnce } from './support/pipeline-expectations.js';
 import { checkPipeline, type PipelineCheck } from './support/pipeline-state.js';
 import { scrapeSums } from './support/service-metrics.js';
 
@@ -72,7 +73,7 @@ async function soak(
   const stack = await startStack(endpoints, 'error');
   stack.database.pool.on('error', () => {});
   const clients = storeClients(stack, kafka);
-  const { mongo, redis, admin } = clients;
+  const { admin } = clients;
   await admin.connect();
   const samples: Sample[] = [];
   const exits: string[] = [];
@@ -86,9 +87,7 @@ async function soak(
     const { check, convergedAt } = await converge(() =>
       checkPipeline({
         stack,
-        mongo,
-        redis,
-        admin,
+        ...clients,
         expected: run.expected,
         accepted: run.accepted,
         expectedDeadLetters: driven.deadLetters,
@@ -111,11 +110,7 @@ async function soak(
 
     expect(exits, 'no service ended').toEqual([]);
     expect(check.problems.slice(0, 20)).toEqual([]);
-    expect({ lost: check.lost, duplicated: check.duplicated, invented: check.invented }).toEqual({
-      lost: 0,
-      duplicated: 0,
-      invented: 0,
-    });
+    expectEveryChangeOnce(check);
     expect(check.deadLettered).toBe(driven.deadLetters);
     expectHealthySamples(samples, driven.perSecond);
   } finally {
