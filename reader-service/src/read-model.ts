@@ -7,6 +7,7 @@ import type { ReadFallback } from './read-fallback.js';
 import { createReadYourWrites, type Freshness, wantsFreshness } from './read-your-writes.js';
 import type { CommandTokens } from './redis/command-tokens.js';
 import type { CacheLookup, ProductCache } from './redis/product.cache.js';
+import { createWritingWait } from './writing-wait.js';
 
 export interface ReadModelDeps {
   readonly repository: ProductRepository;
@@ -62,10 +63,15 @@ export function createReadModel({
   const apply = async (event: ProductEvent): Promise<SaveOutcome> =>
     (await projection.applyAll([event]))[0] ?? 'stale';
 
-  /** Redis first; MongoDB only when Redis cannot answer, and then through the bounded fallback. */
+  /**
+   * Redis first (a product being written once its write is done: writing-wait.ts); MongoDB only
+   * when Redis cannot answer, and then through the bounded fallback.
+   */
   const lookup = async (productId: string): Promise<StoredProduct | undefined> =>
     answer(productId, await cache.lookup(productId));
-  const answer = async (productId: string, cached: CacheLookup): Promise<StoredProduct | undefined> => {
+  const writingDone = createWritingWait({ cache });
+  const answer = async (productId: string, lookedUp: CacheLookup): Promise<StoredProduct | undefined> => {
+    const cached = lookedUp.kind === 'writing' ? await writingDone(productId) : lookedUp;
     if (cached.kind === 'hit') return cached.stored;
     if (cached.kind === 'absent') return undefined;
     const stored = await fallback.run(() => repository.find(productId, { maxTimeMS: fallbackTimeoutMs }));
