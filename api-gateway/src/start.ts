@@ -24,7 +24,7 @@ export async function start(config: Config): Promise<ApiGateway> {
     { brokers: config.kafka.brokers, clientId: config.serviceName, retries: 3 },
     log.child({ component: 'kafka' }),
   );
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, log.child({ component: 'kafka-producer' }));
   // Fail at start-up, not on the first request, when the broker is wrong.
   await producer.connect();
   const reader = createReaderClient(config.readerService);

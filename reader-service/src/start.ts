@@ -83,7 +83,7 @@ export async function start(config: Config): Promise<ReaderService> {
   );
   const { events: topics, commands: commandTopics } = productTopics(config.kafka.topicPrefix);
   // One producer for dead letters and for the commands the write RPCs forward to the writer.
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, log.child({ component: 'kafka-producer' }));
 
   const database = mongo.db(config.mongo.database);
   const repository = createProductRepository(database.collection<ProductDocument>(config.mongo.collection), {

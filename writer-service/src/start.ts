@@ -58,7 +58,7 @@ export async function start(config: Config): Promise<WriterService> {
     { brokers: config.kafka.brokers, clientId: config.serviceName },
     log.child({ component: 'kafka' }),
   );
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, log.child({ component: 'kafka-producer' }));
   const started: (() => Promise<unknown>)[] = [() => pool.end()];
 
   try {

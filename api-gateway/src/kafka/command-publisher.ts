@@ -39,8 +39,8 @@ const weigh = (message: StoredMessage): number => {
  * A batch whose send failed may have been written (a broker that took the request and went away
  * before answering), so its callers are not told 503, "nothing was changed": the same batch is
  * sent again until Kafka acknowledges it, and a copy Kafka already held changes nothing (the
- * idempotent producer's retry is dropped by the broker, and the writer skips a command id it has
- * processed). Meanwhile every other command is answered 503 at once, with Retry-After; none of
+ * writer skips a command id it has processed; the resend goes out under a new producer id, see
+ * renewing-producer.ts, so the broker cannot tell it from new messages). Meanwhile every other command is answered 503 at once, with Retry-After; none of
  * them was sent. That is for a broker that was answering: a failure with no ack heard since the
  * publisher started or since its last final failure (a broker never reached) cannot have been
  * written and is answered 503, as is a failure the broker itself answered, and any failure while

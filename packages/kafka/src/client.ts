@@ -1,4 +1,10 @@
-import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import {
+  type ISocketFactory,
+  Kafka,
+  type KafkaConfig,
+  logLevel as KafkaLogLevel,
+  type LogEntry,
+} from 'kafkajs';
 import { stopIdleRequestQueuePolling } from './request-queue-polling.js';
 
 // Once, as this module loads: the method lives on the prototype every connection shares.
@@ -21,6 +27,8 @@ export interface KafkaClientConfig {
    * gone surfaces as an error in seconds instead of a process that hangs.
    */
   readonly retries?: number;
+  /** The network kafkajs connects through; tests put faults here (a lost reply, a cut). */
+  readonly socketFactory?: ISocketFactory;
 }
 
 /** kafkajs with its logs routed into our structured logger instead of its own console format. */
@@ -31,6 +39,7 @@ export function createKafka(config: KafkaClientConfig, log: KafkaLog): Kafka {
     connectionTimeout: config.connectionTimeoutMs ?? 3_000,
     retry: { retries: config.retries ?? 5, initialRetryTime: 300, maxRetryTime: 5_000 },
     logLevel: KafkaLogLevel.WARN,
+    ...(config.socketFactory ? { socketFactory: config.socketFactory } : {}),
     logCreator:
       () =>
       ({ level, label, log: entry }: LogEntry) => {

@@ -1,9 +1,10 @@
 import type { KafkaMetrics } from '@cqrs-products/metrics';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { BackoffPolicy } from './backoff.js';
 import type { KafkaLog } from './client.js';
 import type { FailureKind } from './failure.js';
 import type { ConsumerHealth } from './liveness.js';
+import type { Producer } from './renewing-producer.js';
 
 export interface ReceivedMessage {
   readonly topic: string;

@@ -1,4 +1,5 @@
-import type { KafkaMessage, Producer } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
+import type { Producer } from './renewing-producer.js';
 
 /**
  * Where the runner puts a message that cannot be processed: next to its topic, whatever it carries

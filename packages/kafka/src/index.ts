@@ -1,4 +1,4 @@
-export type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+export type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 export { type BackoffPolicy, backoffDelay, sleep } from './backoff.js';
 export { createKafka, type KafkaClientConfig, type KafkaLog } from './client.js';
 export { startConsumer } from './consumer.js';
@@ -18,6 +18,7 @@ export { classifyFailure, type FailureKind, PoisonMessageError } from './failure
 export { fetchGroupLag, type PartitionLag } from './lag.js';
 export type { ConsumerHealth } from './liveness.js';
 export { createProducer, type OutgoingMessage, prepareMessage, sendMessage } from './producer.js';
+export type { Producer } from './renewing-producer.js';
 export { type StoredMessage, sendStoredMessages } from './stored-context.js';
 export { consumerReadiness, superviseConsumer } from './supervise.js';
 export {

@@ -1,18 +1,25 @@
 import { context, propagation } from '@opentelemetry/api';
-import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, Partitioners } from 'kafkajs';
+import { createRenewingProducer, type Producer, type RenewalLog } from './renewing-producer.js';
 import type { StoredMessage } from './stored-context.js';
 
 /**
  * Idempotent producer: the broker drops duplicates from our own retries, and with one request in
  * flight per connection a retried batch cannot overtake the next one, so per-key order holds.
  * The default (murmur2) partitioner keeps keys on the same partitions as Java clients would.
+ * A producer whose sequence numbers the broker refuses is replaced (see renewing-producer.ts).
  */
-export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+export function createProducer(kafka: Kafka, log?: RenewalLog): Producer {
+  return createRenewingProducer(
+    kafka,
+    (client) =>
+      client.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+    log,
+  );
 }
 
 /** A message already encoded by its owner (the product codec lives in @cqrs-products/contracts). */

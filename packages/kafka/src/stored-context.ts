@@ -1,5 +1,5 @@
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Producer } from 'kafkajs';
+import type { Producer } from './renewing-producer.js';
 
 /** A message prepared earlier, with the W3C trace context of the work that produced it in its headers. */
 export interface StoredMessage {

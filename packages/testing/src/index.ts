@@ -13,6 +13,7 @@ export { assertControlsTestedServer, type InfraServer, startServer, stopServer }
 export { type JsonAnswer, jsonClient } from './json-client.js';
 export { type CollectedMessage, type Collector, collectMessages } from './kafka-collector.js';
 export { endOffsets, untilCollectedToEnd, untilGroupCommittedToEnd } from './kafka-offsets.js';
+export { type LossyNetwork, lossyNetwork } from './lossy-network.js';
 export { eventually, type PollOptions, until } from './polling.js';
 export { createTestDatabase, migrationsDir, type TestDatabase } from './postgres.js';
 export { serverChecks, unreachableServers } from './servers.js';
