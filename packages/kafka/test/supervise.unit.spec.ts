@@ -1,10 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsumerRunner } from '../src/consumer-types.js';
 import { superviseConsumer } from '../src/supervise.js';
 
 const silent = { error() {}, warn() {}, info() {}, debug() {} };
 const fastRestart = { initialMs: 1, maxMs: 5 };
+
+// The supervisor's health checks, backoff and timeouts run on timers the test moves, so "nothing
+// happened" and "it happened in time" are said after a known amount of timer time, however busy
+// the machine is, and without sleeping.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** A runner whose consumer can be made to crash the way kafkajs reports it. */
 function fakeRunner() {
@@ -60,8 +70,9 @@ async function supervised(
   return { runner, started, restarts, late };
 }
 
+/** Moves the timers 5 ms at a time, for at most 1 s of timer time, until the condition holds. */
 const until = async (condition: () => boolean) => {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 200 && !condition(); i++) await vi.advanceTimersByTimeAsync(5);
   expect(condition()).toBe(true);
 };
 
@@ -69,7 +80,7 @@ describe('consumer supervision', () => {
   it('leaves a crash that kafkajs restarts by itself alone', async () => {
     const { runner, started } = await supervised();
     started[0]?.crash(true);
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(30);
     expect(started).toHaveLength(1);
     expect(started[0]?.stopped).toBe(false);
     await runner.stop();
@@ -103,13 +114,18 @@ describe('consumer supervision', () => {
     const { runner, started } = await supervised();
     await runner.stop();
     started[0]?.crash(false);
-    await new Promise((r) => setTimeout(r, 30));
+    await vi.advanceTimersByTimeAsync(30);
     expect(started).toHaveLength(1);
   });
 
   it('gives up on a replacement that does not start in time, starts another, and stops the straggler', async () => {
     const { runner, started, late } = await supervised(0, { startTimeoutMs: 20, hangingStarts: 1 });
     (started[0] as FakeRunner).stalled = 'not a member for 31000 ms';
+    // Seen stalled at the first check (5 ms), the replacement's start begins 1 ms later and hangs:
+    // until its 20 ms are up, nothing else is started and the consumer is still reported stalled.
+    await vi.advanceTimersByTimeAsync(25);
+    expect(started).toHaveLength(1);
+    expect(runner.health().stalled).toBe('not a member for 31000 ms');
     await until(() => started.length === 2);
     expect(runner.consumer).toBe(started[1]?.consumer);
     expect(runner.health().stalled).toBeUndefined();
@@ -123,6 +139,9 @@ describe('consumer supervision', () => {
     const first = started[0] as FakeRunner;
     first.stop = () => new Promise(() => {});
     first.stalled = 'no fetch for 31000 ms';
+    // Seen stalled at the first check (5 ms): its replacement waits out the 20 ms stop timeout.
+    await vi.advanceTimersByTimeAsync(24);
+    expect(started).toHaveLength(1);
     await until(() => started.length === 2);
     expect(runner.consumer).toBe(started[1]?.consumer);
     expect(runner.health().stalled).toBeUndefined();
