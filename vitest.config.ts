@@ -1,10 +1,25 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 
-// Workspace packages export a "source" condition pointing at their TypeScript sources, so tests
-// run against src/ without a build step.
+/**
+ * Workspace packages export a "source" condition pointing at their TypeScript sources, so tests
+ * and the globalSetup run against src/ without a build step (a clean clone has no dist/). Set on
+ * every environment: Vite passes top-level conditions to the client environment only, and Vitest
+ * loads the globalSetup in an environment of its own, not in `ssr` where the test files run.
+ */
+const workspaceSources: Plugin = {
+  name: 'workspace-sources',
+  configEnvironment(_name, config) {
+    // Conditions given to an environment replace Vite's defaults; one given none (Vitest's own)
+    // keeps Node's, as the test files' environment has them.
+    config.resolve = {
+      ...config.resolve,
+      conditions: ['source', ...(config.resolve?.conditions ?? ['node'])],
+    };
+  },
+};
+
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  plugins: [workspaceSources],
   test: {
     // Services started by tests trace as in production (the preload instruments everything and
     // context flows through Kafka headers) but export nothing unless a test points them at a receiver.
