@@ -1,20 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forbiddenImports, importCycles, readSources } from '../src/index.js';
+import { scratchTrees } from './support/scratch-tree.js';
 
-const root = mkdtempSync(join(tmpdir(), 'imports-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(root, 'src-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const tree = scratchTrees('imports');
 
 describe('reading the imports of a source tree', () => {
   it('resolves relative imports (static, type-only, re-exports, dynamic) and names packages', () => {

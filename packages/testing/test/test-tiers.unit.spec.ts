@@ -1,23 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unitTestsRunningProcesses } from '../src/index.js';
 import { systemTestsOutsideE2e } from '../src/test-tiers.js';
+import { scratchTrees } from './support/scratch-tree.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), 'tiers-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(scratch, 'repo-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+const tree = scratchTrees('tiers');
 
 // Written in pieces, so that this file does not itself read as a test that starts processes.
 const importOf = (name: string, from: string) => `import { ${name} } from '${from}';`;
