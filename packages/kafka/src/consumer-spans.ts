@@ -1,14 +1,7 @@
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  type TextMapGetter,
-  trace,
-} from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, type TextMapGetter, trace } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
 import type { ReceivedMessage } from './consumer-types.js';
+import { endSpansAfter } from './span-outcome.js';
 
 const tracer = trace.getTracer('@cqrs-products/kafka');
 
@@ -63,17 +56,8 @@ export async function withMessageSpans<T>(
   });
   const traced = started.map(({ received }) => received);
   const only = started.length === 1 ? started[0] : undefined;
-  try {
-    return await (only?.span.isRecording()
-      ? context.with(only.spanContext, () => work(traced))
-      : work(traced));
-  } catch (error) {
-    for (const { span } of started) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    }
-    throw error;
-  } finally {
-    for (const { span } of started) span.end();
-  }
+  return endSpansAfter(
+    started.map(({ span }) => span),
+    () => (only?.span.isRecording() ? context.with(only.spanContext, () => work(traced)) : work(traced)),
+  );
 }

@@ -1,5 +1,6 @@
-import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import type { Producer } from './renewing-producer.js';
+import { endSpansAfter } from './span-outcome.js';
 
 /** A message prepared earlier, with the W3C trace context of the work that produced it in its headers. */
 export interface StoredMessage {
@@ -62,18 +63,12 @@ export async function sendStoredMessages(
     else byTopic.set(topic, [message]);
   }
 
-  try {
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
-    });
-  } catch (error) {
-    for (const { span } of sends) {
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    }
-    throw error;
-  } finally {
-    for (const { span } of sends) span.end();
-  }
+  await endSpansAfter(
+    sends.map(({ span }) => span),
+    () =>
+      producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, topicMessages]) => ({ topic, messages: topicMessages })),
+      }),
+  );
 }
