@@ -1,9 +1,9 @@
 import { productTopics } from '@cqrs-products/contracts';
 import { createKafka, deadLetterTopic } from '@cqrs-products/kafka';
-import type { Endpoints } from '@cqrs-products/testing';
+import { databaseUrl, type Endpoints, withPostgresClient } from '@cqrs-products/testing';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
-import pg from 'pg';
+import type pg from 'pg';
 
 /**
  * The scale benchmark's kept data: one fixed name per seeded size (`bench_n100000`) names its
@@ -15,33 +15,17 @@ const quiet = { error() {}, warn() {}, info() {}, debug() {} };
 
 export const benchDataName = (existing: number): string => `bench_n${existing}`;
 
-export const databaseUrl = (serverUrl: string, name: string) => {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-};
-
-export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Products in the PostgreSQL and MongoDB databases of `name` (0 where there is none yet). */
 export async function countBenchData(
   endpoints: Endpoints,
   name: string,
 ): Promise<{ postgres: number; mongo: number }> {
-  const exists = await withClient(endpoints.postgresUrl, async (c) => {
+  const exists = await withPostgresClient(endpoints.postgresUrl, async (c) => {
     const result = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     return result.rowCount === 1;
   });
   const postgres = exists
-    ? await withClient(databaseUrl(endpoints.postgresUrl, name), (c) =>
+    ? await withPostgresClient(databaseUrl(endpoints.postgresUrl, name), (c) =>
         c.query('SELECT count(*)::int AS n FROM products').then(
           (r) => Number(r.rows[0].n),
           () => 0,
@@ -63,8 +47,10 @@ export async function countMongo(mongoUri: string, database: string): Promise<nu
 
 /** Drops the databases and cache keys of `name`; with `everything`, its topics and groups too. */
 export async function dropBenchData(endpoints: Endpoints, name: string, everything = false): Promise<void> {
-  await withClient(endpoints.postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-  await withClient(endpoints.postgresUrl, (c) =>
+  await withPostgresClient(endpoints.postgresUrl, (c) =>
+    c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  );
+  await withPostgresClient(endpoints.postgresUrl, (c) =>
     c.query(`DROP DATABASE IF EXISTS "${name}_search" WITH (FORCE)`),
   );
   const mongo = new MongoClient(endpoints.mongoUri);

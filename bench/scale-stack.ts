@@ -1,15 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import {
+  databaseUrl,
   type Endpoints,
   freePort,
   migrationsDir,
   type ServiceName,
   type ServiceProcess,
   startServiceProcess,
+  withPostgresClient,
 } from '@cqrs-products/testing';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
-import { databaseUrl, withClient } from './bench-data.js';
 
 /**
  * The three services on data that outlives them, for the scale benchmark: one fixed name per
@@ -53,7 +54,7 @@ export async function startScaleStack(
   options: ScaleStackOptions,
 ): Promise<ScaleStack> {
   const url = databaseUrl(endpoints.postgresUrl, name);
-  await withClient(endpoints.postgresUrl, async (c) => {
+  await withPostgresClient(endpoints.postgresUrl, async (c) => {
     const found = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) await c.query(`CREATE DATABASE "${name}"`);
   });

@@ -15,7 +15,13 @@ export { type CollectedMessage, type Collector, collectMessages } from './kafka-
 export { endOffsets, untilCollectedToEnd, untilGroupCommittedToEnd } from './kafka-offsets.js';
 export { type LossyNetwork, lossyNetwork } from './lossy-network.js';
 export { eventually, type PollOptions, until } from './polling.js';
-export { createTestDatabase, migrationsDir, type TestDatabase } from './postgres.js';
+export {
+  createTestDatabase,
+  databaseUrl,
+  migrationsDir,
+  type TestDatabase,
+  withPostgresClient,
+} from './postgres.js';
 export { serverChecks, unreachableServers } from './servers.js';
 export {
   freePort,

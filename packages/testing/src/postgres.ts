@@ -19,15 +19,13 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
   const name = uniqueName('test');
-  await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 5 });
+  await withPostgresClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = databaseUrl(serverUrl, name);
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
 
   const migrate = async (direction: 'up' | 'down') => {
     const applied = await runner({
-      databaseUrl,
+      databaseUrl: url,
       dir: migrationsDir,
       direction,
       migrationsTable: 'pgmigrations',
@@ -40,18 +38,28 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
   await migrate('up');
 
   return {
-    url: databaseUrl,
+    url,
     pool,
     migrate,
     drop: async () => {
       await pool.end();
-      await withAdmin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withPostgresClient(serverUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }
 
-async function withAdmin<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
+/** The URL of database `name` on the server of `serverUrl`. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** One connection for `fn` (e.g. CREATE or DROP DATABASE, which a pool's transaction cannot run), closed after it. */
+export async function withPostgresClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await fn(client);
