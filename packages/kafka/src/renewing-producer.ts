@@ -42,6 +42,8 @@ export function createRenewingProducer(
     current = create(kafka);
     await previous.disconnect().catch(() => {});
     await current.connect();
+    // Its owner disconnected it meanwhile: the new one must not stay connected.
+    if (closed) await current.disconnect();
     stale = false;
     log?.warn({}, 'replaced the Kafka producer after a failed send, so its sequence numbers are not reused');
   };
@@ -67,9 +69,10 @@ export function createRenewingProducer(
       await current.connect();
       closed = false;
     },
+    // Not after the sends in flight: one retrying against a broker that does not answer would
+    // hold a shutdown for its request timeouts; disconnecting fails it now, as kafkajs does.
     disconnect: async () => {
       closed = true;
-      await tail;
       await current.disconnect();
     },
     send: oneAtATime((producer, record) => producer.send(record)),

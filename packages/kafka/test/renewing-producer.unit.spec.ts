@@ -13,6 +13,15 @@ interface FakeProducer {
 function fakeKafka() {
   const producers: FakeProducer[] = [];
   let holding: Promise<void> | undefined;
+  let connecting: Promise<void> | undefined;
+  /** The next connect waits until `release` is called. */
+  const holdNextConnect = () => {
+    let release!: () => void;
+    connecting = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return { release: () => release() };
+  };
   const create = (): KafkaJsProducer => {
     const producer: FakeProducer = {
       id: producers.length + 1,
@@ -38,6 +47,9 @@ function fakeKafka() {
     };
     return {
       connect: async () => {
+        const wait = connecting;
+        connecting = undefined;
+        await wait;
         producer.connected = true;
       },
       disconnect: async () => {
@@ -47,7 +59,7 @@ function fakeKafka() {
       sendBatch: () => sendOne('batch'),
     } as unknown as KafkaJsProducer;
   };
-  return { kafka: {} as Kafka, create, producers };
+  return { kafka: {} as Kafka, create, producers, holdNextConnect };
 }
 
 const record = (value: string) => ({ topic: 't', messages: [{ value }] });
@@ -83,6 +95,36 @@ describe('the renewing producer', () => {
       { id: 2, sent: ['next', 'batch'], connected: true },
     ]);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('disconnects at once, without waiting for a send in flight (which then fails as kafkajs fails it)', async () => {
+    const { kafka, create, producers } = fakeKafka();
+    const producer = createRenewingProducer(kafka, create);
+    await producer.connect();
+    const held = producers[0]?.hold();
+    const inFlight = producer.send(record('never answered'));
+
+    await producer.disconnect();
+    expect(producers[0]?.connected).toBe(false);
+    held?.fail(new Error('disconnected'));
+    await expect(inFlight).rejects.toThrow('disconnected');
+  });
+
+  it('leaves no producer connected when disconnected while a replacement connects', async () => {
+    const { kafka, create, producers, holdNextConnect } = fakeKafka();
+    const producer = createRenewingProducer(kafka, create);
+    await producer.connect();
+    producers[0]?.hold().fail(new Error('no reply'));
+    await expect(producer.send(record('lost'))).rejects.toThrow('no reply');
+    const connect = holdNextConnect();
+    const next = producer.send(record('next'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(producers).toHaveLength(2);
+
+    await producer.disconnect();
+    connect.release();
+    await next.catch(() => {});
+    expect(producers.map((p) => p.connected)).toEqual([false, false]);
   });
 
   it('once disconnected by its owner, does not reconnect to retry', async () => {
