@@ -1,5 +1,12 @@
 import { type GetProductByIdRes, type GetProductsByIdsRes, loadReaderProto } from '@cqrs-products/contracts';
-import { type Stack, startServer, startStack, stopServer, testEndpoints } from '@cqrs-products/testing';
+import {
+  eventually,
+  type Stack,
+  startServer,
+  startStack,
+  stopServer,
+  testEndpoints,
+} from '@cqrs-products/testing';
 import { credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -229,7 +236,18 @@ describe('two reader instances over one read model', () => {
       detail,
       `${older.length} of ${reads.length} reads returned a version older than one shown before they started (Redis ${JSON.stringify(marks)})`,
     ).toEqual([]);
-    // Every product ends at its last version on both instances.
-    for (const stub of stubs) expect(await stub.many(ids)).toEqual(ids.map((id) => version.get(id)));
+    // Every product ends at its last version on both instances. Ends: right after the outage a
+    // lookup may still be answered "unavailable" (the index warming up, the bounded MongoDB
+    // fallback full; CI saw 3 of 12), which says "ask again", not a version; so each instance is
+    // asked until it answers them all, and must then answer exactly the last versions.
+    const last = ids.map((id) => version.get(id));
+    for (const stub of stubs) {
+      const answered = await eventually(
+        () => stub.many(ids),
+        (versions) => versions.every((v) => v !== undefined),
+        { timeoutMs: 30_000, intervalMs: 200, what: 'every product answered' },
+      );
+      expect(answered).toEqual(last);
+    }
   }, 360_000);
 });
