@@ -7,7 +7,7 @@ import type { StoredMessage } from './stored-context.js';
  * Idempotent producer: the broker drops duplicates from our own retries, and with one request in
  * flight per connection a retried batch cannot overtake the next one, so per-key order holds.
  * The default (murmur2) partitioner keeps keys on the same partitions as Java clients would.
- * A producer whose sequence numbers the broker refuses is replaced (see renewing-producer.ts).
+ * Sends go one at a time, and a failed one is followed by a new producer id (renewing-producer.ts).
  */
 export function createProducer(kafka: Kafka, log?: RenewalLog): Producer {
   return createRenewingProducer(
