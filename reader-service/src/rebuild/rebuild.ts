@@ -159,11 +159,11 @@ export async function rebuildReadModel(deps: RebuildDeps): Promise<Progress> {
   }
   if (progress.phase === 'settle') {
     await sleep(deps.settleMs);
-    const saved = await catchUp(
+    const racedWithReaders = await catchUp(
       progress.catchUpStartedAt ?? progress.copyStartedAt,
       'catch-up after the switch',
     );
-    await repairLostVersions(saved);
+    await repairLostVersions(racedWithReaders);
     await advance('caches');
   }
   if (progress.phase === 'caches') {
